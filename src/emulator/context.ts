@@ -1,0 +1,179 @@
+/**
+ * The MutationContext handed to resource hooks: store access scoped to one account, plus event emission
+ * (every mutation emits Stripe's event with a `data.object` snapshot, `previous_attributes` on updates,
+ * `api_version`, and `account` for connected accounts).
+ */
+import { ApiError } from './apiError.js';
+import type { FieldValue } from './collection.js';
+import type { FormParams } from './formBody.js';
+import type { Random } from './random.js';
+import type { Registry } from './registry.js';
+import type { Renderer } from './render.js';
+import type { MutationContext, StripeObject } from './resource.js';
+import type { AccountData, Store } from './store.js';
+import { template } from './templates.js';
+
+export interface ContextDeps {
+  registry: Registry;
+  store: Store;
+  renderer: Renderer;
+  random: Random;
+  newId(prefix: string, length?: number): string;
+  /** Events created before this time are not kept (the seed skips history Stripe would have expired). */
+  eventsSince(): number;
+  livemode: boolean;
+}
+
+export interface RequestInfo {
+  requestId: string | null;
+  idempotencyKey: string | null;
+}
+
+export class Context implements MutationContext {
+  readonly account: string;
+  readonly connected: boolean;
+  readonly livemode: boolean;
+  readonly random: Random;
+
+  constructor(
+    private readonly deps: ContextDeps,
+    readonly data: AccountData,
+    readonly now: number,
+    private readonly request: RequestInfo,
+  ) {
+    this.account = data.info.id;
+    this.connected = data.info.platform !== undefined;
+    this.livemode = deps.livemode;
+    this.random = deps.random;
+  }
+
+  newId(prefix: string, length?: number): string {
+    return this.deps.newId(prefix, length);
+  }
+
+  template(object: string): Record<string, unknown> {
+    const t = template(object);
+    if ('livemode' in t) t.livemode = this.livemode;
+    return t;
+  }
+
+  get(resource: string, id: string): StripeObject | undefined {
+    return this.data.collection(resource).getObject<StripeObject>(id);
+  }
+
+  require(resource: string, id: string, param: string): StripeObject {
+    const obj = this.get(resource, id);
+    if (!obj) {
+      const def = this.deps.registry.get(resource);
+      throw new ApiError(400, 'invalid_request_error', `No such ${def.object}: '${id}'`, 'resource_missing', param);
+    }
+    return obj;
+  }
+
+  findBy(resource: string, field: string, value: FieldValue): StripeObject[] {
+    return this.data
+      .collection(resource)
+      .byIndex(field, value)
+      .map((r) => JSON.parse(r.json) as StripeObject);
+  }
+
+  insert(resource: string, obj: StripeObject, opts: { emit?: boolean | string } = {}): StripeObject {
+    const coll = this.data.collection(resource);
+    if (coll.has(obj.id)) throw new Error(`${resource} ${obj.id} already exists`);
+    coll.put(obj, this.now);
+    const type = eventType(opts.emit, this.deps.registry.get(resource).events?.created);
+    if (type) this.emit(type, obj);
+    return obj;
+  }
+
+  save(resource: string, obj: StripeObject, opts: { emit?: boolean | string } = {}): StripeObject {
+    const coll = this.data.collection(resource);
+    const def = this.deps.registry.get(resource);
+    const type = eventType(opts.emit, def.events?.updated);
+    const before = type ? this.snapshot(resource, coll.getObject<StripeObject>(obj.id)) : undefined;
+    coll.put(obj, this.now);
+    if (type) {
+      const after = this.snapshot(resource, obj)!;
+      this.emitSnapshot(type, after, before ? previousAttributes(before, after) : undefined);
+    }
+    return obj;
+  }
+
+  remove(resource: string, id: string, opts: { emit?: boolean | string } = {}): void {
+    const coll = this.data.collection(resource);
+    const current = coll.getObject<StripeObject>(id);
+    if (!current) return;
+    const def = this.deps.registry.get(resource);
+    const type = eventType(opts.emit, def.events?.deleted);
+    const snapshot = type ? this.snapshot(resource, current) : undefined;
+    coll.remove(id, this.now, { ...current, deleted: true });
+    // `*.deleted` events carry the object as it was, the way Stripe sends them.
+    if (type && snapshot) this.emitSnapshot(type, snapshot);
+  }
+
+  emit(type: string, obj: StripeObject, previousAttributes?: Record<string, unknown>): void {
+    const def = this.deps.registry.byObject(obj.object);
+    const snap = def ? this.snapshot(def.name, obj)! : obj;
+    this.emitSnapshot(type, snap, previousAttributes);
+  }
+
+  create(resource: string, params: FormParams): StripeObject {
+    const def = this.deps.registry.get(resource);
+    if (!def.create) throw new Error(`${resource} cannot be created`);
+    return def.create(this, params);
+  }
+
+  registerConnectedAccount(id: string): void {
+    this.deps.store.addAccount({ id, platform: this.account, apiVersion: this.data.info.apiVersion });
+  }
+
+  accountObject(): StripeObject {
+    const info = this.data.info;
+    if (info.platform) {
+      const platform = this.deps.store.account(info.platform);
+      const obj = platform?.collection('accounts').getObject<StripeObject>(info.id);
+      if (obj) return obj;
+    }
+    if (info.object) return info.object as StripeObject;
+    throw new ApiError(404, 'invalid_request_error', `No such account: '${info.id}'`, 'resource_missing');
+  }
+
+  private snapshot(resource: string, obj: StripeObject | undefined): StripeObject | undefined {
+    if (!obj) return undefined;
+    return this.deps.renderer.render(this.data, this.deps.registry.get(resource), obj, []);
+  }
+
+  private emitSnapshot(type: string, obj: StripeObject, previous?: Record<string, unknown>): void {
+    if (this.now < this.deps.eventsSince()) return;
+    if (previous && Object.keys(previous).length === 0 && type.endsWith('.updated')) return;
+    const event: StripeObject = {
+      id: this.newId('evt'),
+      object: 'event',
+      ...(this.connected ? { account: this.account } : {}),
+      api_version: this.data.info.apiVersion,
+      created: this.now,
+      data: previous ? { object: obj, previous_attributes: previous } : { object: obj },
+      livemode: this.livemode,
+      pending_webhooks: 0,
+      request: { id: this.request.requestId, idempotency_key: this.request.idempotencyKey },
+      type,
+    };
+    this.data.collection('events').put(event, this.now);
+  }
+}
+
+function eventType(emit: boolean | string | undefined, dflt: string | undefined): string | undefined {
+  if (emit === false) return undefined;
+  if (typeof emit === 'string') return emit;
+  return dflt;
+}
+
+/** Top-level attributes whose value changed, with their old values (Stripe: whole arrays/objects). */
+export function previousAttributes(before: StripeObject, after: StripeObject): Record<string, unknown> {
+  const prev: Record<string, unknown> = {};
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  for (const k of keys) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) prev[k] = before[k] ?? null;
+  }
+  return prev;
+}

@@ -1,0 +1,72 @@
+/**
+ * Deterministic pseudo-random numbers (mulberry32) so that a seed number always produces the same
+ * account, and id generation that looks like Stripe's (prefix + 24 base62 characters).
+ */
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export class Random {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0 || 0x9e3779b9;
+  }
+
+  /** Uniform float in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Integer in [min, max] inclusive. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  bool(pTrue = 0.5): boolean {
+    return this.next() < pTrue;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('pick from empty list');
+    return items[Math.floor(this.next() * items.length)] as T;
+  }
+
+  /** Pick by weights: `[['a', 3], ['b', 1]]` returns 'a' three times as often. */
+  weighted<T>(items: readonly (readonly [T, number])[]): T {
+    const total = items.reduce((s, [, w]) => s + w, 0);
+    let r = this.next() * total;
+    for (const [item, w] of items) {
+      r -= w;
+      if (r < 0) return item;
+    }
+    return items[items.length - 1]![0];
+  }
+
+  chars(n: number): string {
+    let s = '';
+    for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(this.next() * 62)];
+    return s;
+  }
+}
+
+/** Generates Stripe-looking ids: `cus_` + 14 chars, `ch_` + 24, ... unique per generator. */
+export class IdGenerator {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly random: Random) {}
+
+  next(prefix: string, length = 24): string {
+    for (;;) {
+      const id = `${prefix}_${this.random.chars(length)}`;
+      if (!this.seen.has(id)) {
+        // Only remember ids while the set is small enough to matter; with 24 base62 chars collisions
+        // are astronomically unlikely, and a large seed must not keep a second copy of every id.
+        if (this.seen.size < 100_000) this.seen.add(id);
+        return id;
+      }
+    }
+  }
+}
