@@ -1,14 +1,10 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  JSON_SCHEMA_DIALECT,
-  type SchemaIndex,
-  type StreamSchema,
-} from '../../src/schema/schemaTypes.js';
+import { JSON_SCHEMA_DIALECT, type SchemaIndex, type StreamSchema } from '../../src/schema/schemaTypes.js';
 import { SchemaBuilder } from './schemaBuilder.js';
 import { createSdkProgram, findInterface, locateStripeSdk, type StripeSdk } from './sdkProgram.js';
-import { STREAM_SOURCES, type StreamSource } from './streams.js';
 import { stableJson } from './stableJson.js';
+import { STREAM_SOURCES, type StreamSource } from './streams.js';
 
 /** File stem of the schema describing a stream's deleted stub. */
 export function deletedSchemaName(stream: string): string {
@@ -31,7 +27,12 @@ export function generateSchemaFiles(
   const checker = program.getTypeChecker();
   const builder = new SchemaBuilder(checker);
   const files = new Map<string, string>();
-  const index: SchemaIndex = { apiVersion: sdk.apiVersion, sdkVersion: sdk.sdkVersion, streams: {}, deleted: {} };
+  const index: SchemaIndex = {
+    apiVersion: sdk.apiVersion,
+    sdkVersion: sdk.sdkVersion,
+    streams: {},
+    deleted: {},
+  };
 
   const build = (source: StreamSource, interfaceName: string, deleted: boolean): StreamSchema => {
     const declaration = findInterface(program, sdk, source.file, interfaceName);
@@ -39,7 +40,9 @@ export function generateSchemaFiles(
     if (!symbol) throw new Error(`no symbol for ${interfaceName}`);
     const object = builder.objectLiteralOf(symbol);
     if (object !== source.object) {
-      throw new Error(`${source.file} ${interfaceName}: object is ${object ?? 'not a literal'}, expected ${source.object}`);
+      throw new Error(
+        `${source.file} ${interfaceName}: object is ${object ?? 'not a literal'}, expected ${source.object}`,
+      );
     }
     const { properties, required } = builder.describeProperties(builder.interfaceShape(symbol).properties);
     const schema: StreamSchema = {

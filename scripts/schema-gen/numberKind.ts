@@ -2,8 +2,9 @@
  * TypeScript has one `number` type; the warehouse needs three: integer (amounts in minor units, counts),
  * floating point (percentages, rates) and instants (unix seconds → timestamp columns). The SDK keeps that
  * knowledge only in JSDoc prose and field names, so these rules read both. They were written by reading
- * every `number` field reachable from the generated streams (see the brief in the generator's README
- * comment); `test/unit/schema/numberKind.test.ts` pins representative cases.
+ * the JSDoc of every `number` field reachable from the generated streams; numberKind.test.ts pins
+ * representative cases. Misclassifications surface in the fixture test (an integer-typed field holding
+ * 1.5) or in review of the committed schemas.
  */
 export type NumberKind = 'unix-time' | 'integer' | 'number';
 
@@ -28,13 +29,15 @@ const INSTANT_DOC_PATTERNS: readonly RegExp[] = [
 /**
  * Stripe's v1 naming convention for instants. Needed because some instants have prose that says neither
  * "date" nor "time": `trial_start` ("If the subscription has a trial, the beginning of that trial."),
- * `target_frozen_time`, `updated_at` ("Details on when…"), `webhooks_delivered_at`.
+ * `target_frozen_time`, `updated_at` ("Details on when…"), `webhooks_delivered_at`, and the `start`/`end`
+ * of line item periods ("The end of the period, which must be greater than or equal to the start.").
  */
-const INSTANT_NAME = /(_at|_date|_time)$|^(created|trial_start|trial_end)$/;
+const INSTANT_NAME = /(_at|_date|_time)$|^(created|start|end|trial_start|trial_end)$/;
 
 /**
  * Names that are durations or calendar parts even when their prose mentions a date or time
- * (`days_until_due`, `expires_after_seconds`, `billing_cycle_anchor_config.hour`, `dob.year`).
+ * (`days_until_due`, `expires_after_seconds`, `billing_cycle_anchor_config.hour`, `dob.year`); `count`
+ * because "the number of times…" counts say "time".
  */
 const NOT_INSTANT_NAME = /(^|_)(days?|hours?|minutes?|seconds?|months?|years?|count)($|_)/;
 
@@ -49,12 +52,13 @@ const MILLISECONDS = /millisecond/i;
  * ("A non-negative decimal between 0 and 100, with at most two decimal places"), exchange rates,
  * coordinates and package dimensions ("Weight, in ounces."). Everything else in v1 is an integer.
  */
-const FLOAT_NAME = /(^|_)(percent|percentage|rate|latitude|longitude|weight|height|length|width)($|_)/;
+const FLOAT_NAME = /(^|_)(percent|percentage|rate)($|_)|^(latitude|longitude|weight|height|length|width)$/;
 const FLOAT_DOC = /\bdecimal between\b/i;
 
 export function numberKind(fieldName: string, doc: string): NumberKind {
   if (!MILLISECONDS.test(doc) && !NOT_INSTANT_NAME.test(fieldName)) {
-    if (INSTANT_NAME.test(fieldName) || INSTANT_DOC_PATTERNS.some((p) => p.test(doc.trim()))) return 'unix-time';
+    if (INSTANT_NAME.test(fieldName) || INSTANT_DOC_PATTERNS.some((p) => p.test(doc.trim())))
+      return 'unix-time';
   }
   if (FLOAT_NAME.test(fieldName) || FLOAT_DOC.test(doc)) return 'number';
   return 'integer';

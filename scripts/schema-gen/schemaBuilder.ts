@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import type { FieldSchema, JsonType } from '../../src/schema/schemaTypes.js';
-import { type Atom, AtomResolver, unsupported } from './typeAtoms.js';
 import { numberKind } from './numberKind.js';
+import { type Atom, AtomResolver, unsupported } from './typeAtoms.js';
 
 /** One property of an SDK interface, as the generator needs it. */
 export interface SdkProperty {
@@ -21,10 +21,12 @@ interface ObjectShape {
 /**
  * Turns SDK type annotations into `FieldSchema`s.
  *
- * Depth: nested objects are described fully (properties, required, nested again), including embedded
- * Stripe objects such as `Customer.discount`; the walk stops only at a type already being expanded on
- * the current path (a recursive type), which becomes a bare `{type: 'object'}`. Expandable references
- * and `ApiList<X>` are not descended into: they are ids and child lists with their own schemas.
+ * Depth: nested shapes (namespace interfaces such as `Customer.InvoiceSettings`, inline `{...}`,
+ * `Metadata`) are described fully, at every depth; a shape already being expanded on the current path
+ * (a recursive type) becomes a bare `{type: 'object'}`. Not descended into: embedded Stripe objects
+ * (named by `x-stripe-object`), expandable references (`x-expandable`) and `ApiList<X>` (`x-list-of`);
+ * those are API resources with schemas of their own, and copying them inline would multiply file sizes
+ * (invoices.json was ~1 MB that way) for no extra column.
  */
 export class SchemaBuilder {
   private readonly atoms: AtomResolver;
@@ -52,6 +54,7 @@ export class SchemaBuilder {
       out[property.name] = this.fieldSchema(property);
       if (!property.optional) required.push(property.name);
     }
+    if (required.length === 0) return { properties: out };
     return { properties: out, required: required.sort() };
   }
 
@@ -65,8 +68,10 @@ export class SchemaBuilder {
     const kinds = new Set(atoms.map((a) => a.kind));
 
     // `deleted?: void` on live objects: the field exists only on the deleted stub, where it is `true`.
-    if (kinds.size === 1 && kinds.has('void')) return { type: 'boolean', const: true, 'x-deleted-marker': true };
+    if (kinds.size === 1 && kinds.has('void'))
+      return { type: 'boolean', const: true, 'x-deleted-marker': true };
     if (kinds.has('void')) throw unsupported(at, 'void in a union');
+    if (kinds.has('unknown')) return {};
 
     const objects = atoms.flatMap((a) => (a.kind === 'stripeObject' ? [a.object] : []));
     if (kinds.has('string') && objects.length > 0 && onlyKinds(kinds, 'string', 'stripeObject')) {
@@ -91,10 +96,20 @@ export class SchemaBuilder {
     const [only] = atoms;
     if (atoms.length === 1 && only) {
       if (only.kind === 'array') {
-        return { type: withNull('array', nullable), items: this.schemaOf(this.atoms.atomsOf(only.items), property, only.items) };
+        return {
+          type: withNull('array', nullable),
+          items: this.schemaOf(this.atoms.atomsOf(only.items), property, only.items),
+        };
       }
-      if (only.kind === 'list') return { type: withNull('object', nullable), 'x-list-of': this.listTargets(only.items) };
+      if (only.kind === 'list')
+        return { type: withNull('object', nullable), 'x-list-of': this.listTargets(only.items) };
       if (only.kind === 'stripeObject' || only.kind === 'struct') return this.objectSchema(only, nullable);
+    }
+    if (objects.length === atoms.length) {
+      // A union of Stripe objects (`CustomerSource` = Account | BankAccount | Card | Source): the
+      // `object` field tells them apart; their properties are not described here (no `anyOf` in our
+      // schema subset), so validation checks the discriminator only.
+      return { type: withNull('object', nullable), 'x-one-of-objects': uniqueSorted(objects) };
     }
     throw unsupported(at, `union of ${[...kinds].join(', ')}`);
   }
@@ -113,25 +128,36 @@ export class SchemaBuilder {
 
   private booleanSchema(atoms: Atom[], nullable: boolean): FieldSchema {
     const type = withNull('boolean', nullable);
-    if (atoms.length === 1 && atoms[0]?.kind === 'booleanLiteral' && !nullable) return { type, const: atoms[0].value };
+    if (atoms.length === 1 && atoms[0]?.kind === 'booleanLiteral' && !nullable)
+      return { type, const: atoms[0].value };
     return { type };
   }
 
-  private objectSchema(atom: Extract<Atom, { kind: 'stripeObject' | 'struct' }>, nullable: boolean): FieldSchema {
+  private objectSchema(
+    atom: Extract<Atom, { kind: 'stripeObject' | 'struct' }>,
+    nullable: boolean,
+  ): FieldSchema {
     const schema: FieldSchema = { type: withNull('object', nullable) };
-    if (atom.kind === 'stripeObject') schema['x-stripe-object'] = atom.object;
-    const key: ts.Symbol | ts.Node = atom.kind === 'struct' ? (atom.symbol ?? atom.node) : atom.symbol;
+    if (atom.kind === 'stripeObject') {
+      // Embedded API objects (`customer.discount`, `invoice.last_finalization_error.payment_intent`) are
+      // named, not described: describing them inline would copy whole resources into their parents and
+      // nest recursively (an invoice's error embeds a PaymentIntent whose error embeds a PaymentMethod…).
+      schema['x-stripe-object'] = atom.object;
+      return schema;
+    }
+    const key: ts.Symbol | ts.Node = atom.symbol ?? atom.node;
     if (this.expanding.has(key)) return schema;
     this.expanding.add(key);
     try {
-      const shape =
-        atom.kind === 'struct' && !atom.symbol
-          ? this.shapeOf(this.checker.getTypeAtLocation(atom.node))
-          : this.interfaceShape(atom.symbol!);
+      const shape = atom.symbol
+        ? this.interfaceShape(atom.symbol)
+        : this.shapeOf(this.checker.getTypeAtLocation(atom.node));
       if (shape.properties.length > 0) Object.assign(schema, this.describeProperties(shape.properties));
       if (shape.indexValue) {
         const valueProperty: SdkProperty = { name: '', optional: false, typeNode: shape.indexValue, doc: '' };
-        schema.additionalProperties = this.fieldSchema(valueProperty);
+        const valueSchema = this.fieldSchema(valueProperty);
+        // `{[key: string]: unknown}` adds no constraint; an empty schema would only be noise.
+        if (Object.keys(valueSchema).length > 0) schema.additionalProperties = valueSchema;
       }
       return schema;
     } finally {
@@ -142,7 +168,8 @@ export class SchemaBuilder {
   private listTargets(items: ts.TypeNode): string | string[] {
     const atoms = this.atoms.atomsOf(items);
     const objects = atoms.flatMap((a) => (a.kind === 'stripeObject' ? [a.object] : []));
-    if (objects.length !== atoms.length) throw unsupported(items, 'ApiList of something other than Stripe objects');
+    if (objects.length !== atoms.length)
+      throw unsupported(items, 'ApiList of something other than Stripe objects');
     const targets = uniqueSorted(objects);
     return targets.length === 1 && targets[0] !== undefined ? targets[0] : targets;
   }

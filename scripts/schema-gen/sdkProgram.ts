@@ -39,7 +39,10 @@ export function locateStripeSdk(fromUrl: string = import.meta.url): StripeSdk {
 
 function readPackageJson(dir: string): { name?: unknown; version?: unknown } | undefined {
   try {
-    return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      name?: unknown;
+      version?: unknown;
+    };
   } catch {
     return undefined;
   }

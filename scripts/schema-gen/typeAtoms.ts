@@ -17,6 +17,8 @@ export type Atom =
   | { kind: 'boolean' }
   | { kind: 'null' }
   | { kind: 'void' }
+  /** `unknown`/`any`: free-form JSON (`next_action.use_stripe_sdk`). */
+  | { kind: 'unknown' }
   /** The SDK's `Decimal` brand: a decimal number that travels as a string on the wire. */
   | { kind: 'decimal' }
   /** An interface with an `object: '<literal>'` property: a Stripe API object. */
@@ -50,6 +52,9 @@ export class AtomResolver {
         return [{ kind: 'number' }];
       case ts.SyntaxKind.BooleanKeyword:
         return [{ kind: 'boolean' }];
+      case ts.SyntaxKind.UnknownKeyword:
+      case ts.SyntaxKind.AnyKeyword:
+        return [{ kind: 'unknown' }];
       case ts.SyntaxKind.VoidKeyword:
       case ts.SyntaxKind.UndefinedKeyword:
         return [{ kind: 'void' }];
@@ -80,7 +85,8 @@ export class AtomResolver {
     const symbol = this.resolve(node.typeName);
     const name = symbol.getName();
     const declarations = symbol.getDeclarations() ?? [];
-    const declaredIn = (file: string) => declarations.some((d) => path.basename(d.getSourceFile().fileName) === file);
+    const declaredIn = (file: string) =>
+      declarations.some((d) => path.basename(d.getSourceFile().fileName) === file);
 
     const brand = BRANDS[name];
     if (brand && declaredIn(brand.file)) return [brand.atom];
@@ -88,7 +94,8 @@ export class AtomResolver {
     if (name === 'Array' && typeArgument && node.typeArguments?.length === 1) {
       return [{ kind: 'array', items: typeArgument }];
     }
-    if (name === 'ApiList' && typeArgument && declaredIn('lib.d.ts')) return [{ kind: 'list', items: typeArgument }];
+    if (name === 'ApiList' && typeArgument && declaredIn('lib.d.ts'))
+      return [{ kind: 'list', items: typeArgument }];
     if (node.typeArguments?.length) throw unsupported(node, `generic reference ${name}`);
 
     const alias = declarations.find(ts.isTypeAliasDeclaration);

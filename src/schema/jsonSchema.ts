@@ -33,7 +33,8 @@ export async function loadSchemas(dir: string = DEFAULT_SCHEMA_DIR): Promise<Loa
     schemas.set(file.slice(0, -'.json'.length), schema);
   }
   for (const stream of Object.keys(index.streams)) {
-    if (!schemas.has(stream)) throw new Error(`schemas/index.json lists ${stream} but ${stream}.json is missing`);
+    if (!schemas.has(stream))
+      throw new Error(`schemas/index.json lists ${stream} but ${stream}.json is missing`);
   }
   return { index, schemas };
 }

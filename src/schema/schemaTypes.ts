@@ -9,6 +9,8 @@
  * - `x-deleted`: the file describes the `{id, object, deleted: true}` stub of a deleted object.
  * - `x-expandable`: the field is an expandable reference; the value is the id string, or, when expanded,
  *   an object whose `object` is one of these names. The schema's `type` describes the id form.
+ * - `x-one-of-objects`: the field is an embedded object of one of these Stripe objects (a union in the
+ *   SDK, e.g. `charge.source`); only its `object` discriminator is checked.
  * - `x-list-of`: the field is an embedded list envelope (`{object: 'list', data, has_more, url}`) of these
  *   objects; a single name when the SDK names one object type, a sorted array for a union.
  * - `x-open-enum`: Stripe may add values to this enum without a new API version (the SDK joins the
@@ -37,6 +39,7 @@ export interface FieldSchema {
   'x-stripe-object'?: string;
   'x-expandable'?: string[];
   'x-list-of'?: string | string[];
+  'x-one-of-objects'?: string[];
   'x-open-enum'?: true;
   'x-deleted-marker'?: true;
 }

@@ -1,4 +1,10 @@
-import { DECIMAL_PATTERN, type FieldSchema, type JsonType, type StreamSchema, typesOf } from './schemaTypes.js';
+import {
+  DECIMAL_PATTERN,
+  type FieldSchema,
+  type JsonType,
+  type StreamSchema,
+  typesOf,
+} from './schemaTypes.js';
 
 export interface ValidateOptions {
   /**
@@ -11,16 +17,19 @@ export interface ValidateOptions {
 
 /**
  * Checks `value` against one of our generated schemas and returns human-readable violations, each
- * prefixed with the JSON path (`customer.invoice_settings.footer: …`); empty means valid.
+ * prefixed with its JSON path (`$.invoice_settings.footer: …`); an empty list means valid.
  *
  * Only the keyword subset the generator emits is understood (see jsonSchema.ts). Unknown fields are
  * reported at the top level only (`additionalProperties: false` there); nested objects are checked as
  * far as the schema describes them: their declared properties, required fields and map values.
  */
-export function validateObject(schema: StreamSchema | FieldSchema, value: unknown, options: ValidateOptions = {}) {
+export function validateObject(
+  schema: StreamSchema | FieldSchema,
+  value: unknown,
+  options: ValidateOptions = {},
+): string[] {
   const violations: string[] = [];
-  const root = 'x-stripe-object' in schema && schema['x-stripe-object'] ? schema['x-stripe-object'] : '$';
-  new Validator(options, violations).check(schema, value, root);
+  new Validator(options, violations).check(schema, value, '$');
   return violations;
 }
 
@@ -39,6 +48,10 @@ class Validator {
     const types = typesOf(schema);
     const actual = jsonTypeOf(value);
     if (types.length > 0 && !types.some((t) => matches(t, actual))) {
+      if (schema.format === 'unix-time' && actual === 'number') {
+        this.report(path, `unix-time must be integer seconds, got ${describe(value)}`);
+        return;
+      }
       const expected = expandable ? `id string or expanded ${expandable.join('|')} object` : types.join('|');
       this.report(path, `expected ${expected}, got ${describe(value)}`);
       return;
@@ -53,22 +66,32 @@ class Validator {
     }
     if (schema.enum && !schema.enum.includes(value as string)) {
       const lenient = schema['x-open-enum'] && this.options.allowUnknownOpenEnumValues;
-      if (!lenient) this.report(path, `value ${describe(value)} not in enum [${schema.enum.join(', ')}]`);
-    }
-    if (schema.format === 'unix-time' && !Number.isInteger(value)) {
-      this.report(path, `unix-time must be integer seconds, got ${describe(value)}`);
+      const values = schema.enum.map((v) => JSON.stringify(v)).join(', ');
+      if (!lenient) this.report(path, `value ${describe(value)} not in enum [${values}]`);
     }
     if (schema.format === 'decimal' && !(typeof value === 'string' && DECIMAL_PATTERN.test(value))) {
       this.report(path, `decimal string ${describe(value)} does not match ${DECIMAL_PATTERN}`);
     }
     if (Array.isArray(value)) {
-      if (schema.items) value.forEach((item, i) => this.check(schema.items!, item, `${path}[${i}]`));
+      const items = schema.items;
+      if (items) {
+        value.forEach((item, i) => {
+          this.check(items, item, `${path}[${i}]`);
+        });
+      }
       return;
     }
     if (typeof value === 'object') {
+      const object = value as Record<string, unknown>;
       const listOf = schema['x-list-of'];
-      if (listOf) this.checkList(typeof listOf === 'string' ? [listOf] : listOf, value as Record<string, unknown>, path);
-      else this.checkProperties(schema, value as Record<string, unknown>, path);
+      const oneOf = schema['x-one-of-objects'];
+      const embedded = schema['x-stripe-object'];
+      if (listOf) this.checkList(typeof listOf === 'string' ? [listOf] : listOf, object, path);
+      else if (oneOf) this.checkDiscriminator(oneOf, object, path);
+      // An embedded Stripe object is named, not described (see the generator): check what it is. A
+      // described object (a top-level schema) checks `object` through its `const` property instead.
+      else if (embedded && !schema.properties) this.checkDiscriminator([embedded], object, path);
+      else this.checkProperties(schema, object, path);
     }
   }
 
@@ -80,31 +103,41 @@ class Validator {
     for (const [name, fieldValue] of Object.entries(value)) {
       const fieldSchema = properties[name];
       if (fieldSchema) this.check(fieldSchema, fieldValue, `${path}.${name}`);
-      else if (schema.additionalProperties === false) this.report(`${path}.${name}`, 'unknown top-level field');
-      else if (schema.additionalProperties) this.check(schema.additionalProperties, fieldValue, `${path}.${name}`);
+      else if (schema.additionalProperties === false)
+        this.report(`${path}.${name}`, 'unknown top-level field');
+      else if (schema.additionalProperties)
+        this.check(schema.additionalProperties, fieldValue, `${path}.${name}`);
     }
   }
 
   /** An expanded reference must be an object of one of the expansion targets. */
   private checkExpanded(targets: string[], value: Record<string, unknown>, path: string): void {
     if (typeof value.object !== 'string' || !targets.includes(value.object)) {
-      const got = typeof value.object === 'string' ? `object ${JSON.stringify(value.object)}` : 'object without `object`';
-      this.report(path, `expandable reference must be an id string or a ${targets.join('|')} object, got ${got}`);
+      this.report(
+        path,
+        `expandable reference must be an id string or a ${targets.join('|')} object, got ${describe(value)}`,
+      );
+    }
+  }
+
+  private checkDiscriminator(objects: string[], value: Record<string, unknown>, path: string): void {
+    if (typeof value.object !== 'string' || !objects.includes(value.object)) {
+      this.report(path, `expected a ${objects.join('|')} object, got ${describe(value)}`);
     }
   }
 
   /** An embedded list envelope: `{object: 'list', data: [...]}` whose items are the listed objects. */
   private checkList(targets: string[], value: Record<string, unknown>, path: string): void {
-    if (value.object !== 'list') this.report(`${path}.object`, `expected "list", got ${describe(value.object)}`);
+    if (value.object !== 'list')
+      this.report(`${path}.object`, `expected "list", got ${describe(value.object)}`);
     if (!Array.isArray(value.data)) {
       this.report(`${path}.data`, `expected array, got ${describe(value.data)}`);
       return;
     }
     value.data.forEach((item, i) => {
-      const object = item !== null && typeof item === 'object' ? (item as { object?: unknown }).object : undefined;
-      if (typeof object !== 'string' || !targets.includes(object)) {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) {
         this.report(`${path}.data[${i}]`, `expected a ${targets.join('|')} object, got ${describe(item)}`);
-      }
+      } else this.checkDiscriminator(targets, item as Record<string, unknown>, `${path}.data[${i}]`);
     });
   }
 
@@ -140,7 +173,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (value !== null && typeof value === 'object') {
     const object = (value as { object?: unknown }).object;
-    return typeof object === 'string' ? `object ${JSON.stringify(object)}` : 'object';
+    return typeof object === 'string' ? `object ${JSON.stringify(object)}` : 'object without `object`';
   }
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
