@@ -41,16 +41,16 @@ export const resourceMissing = (what: string, id: string, param = 'id') =>
   new ApiError(404, 'invalid_request_error', `No such ${what}: '${id}'`, 'resource_missing', param);
 
 export const parameterUnknown = (param: string) =>
-  new ApiError(400, 'invalid_request_error', `Received unknown parameter: ${param}`, 'parameter_unknown', param);
-
-export const parameterMissing = (param: string) =>
   new ApiError(
     400,
     'invalid_request_error',
-    `Missing required param: ${param}.`,
-    'parameter_missing',
+    `Received unknown parameter: ${param}`,
+    'parameter_unknown',
     param,
   );
+
+export const parameterMissing = (param: string) =>
+  new ApiError(400, 'invalid_request_error', `Missing required param: ${param}.`, 'parameter_missing', param);
 
 export const notFound = (method: string, path: string) =>
   new ApiError(

@@ -121,6 +121,8 @@ export class Collection {
     }
     const created = typeof obj.created === 'number' ? obj.created : createdFallback;
     const rec: Rec = { id: obj.id, created, seq: this.nextSeq(), json, fields };
+    // A user-chosen id (coupons) may be created again after a delete: it is live, not deleted, now.
+    this.deleted.delete(obj.id);
     this.byId.set(rec.id, rec);
     insertSorted(this.sorted, rec);
     for (const [field, index] of this.indexes) this.index(index, fields[field] ?? null, rec);
@@ -166,10 +168,14 @@ export class Collection {
     const c = q.created ?? {};
     let lo = 0;
     let hi = arr.length;
-    const minCreated = c.gte ?? (c.gt !== undefined ? c.gt + 1 : undefined);
-    const maxCreated = c.lte ?? (c.lt !== undefined ? c.lt - 1 : undefined);
+    // Several bounds may be given at once (a caller's `created[gt]` plus the events retention floor):
+    // the range is their intersection. Timestamps are integers, so gt n ≡ gte n+1.
+    const mins = [c.gte, c.gt === undefined ? undefined : c.gt + 1].filter((v) => v !== undefined);
+    const maxs = [c.lte, c.lt === undefined ? undefined : c.lt - 1].filter((v) => v !== undefined);
+    const minCreated = mins.length ? Math.max(...mins) : undefined;
+    const maxCreated = maxs.length ? Math.min(...maxs) : undefined;
     if (minCreated !== undefined) lo = lowerBound(arr, minCreated, -Infinity);
-    if (maxCreated !== undefined) hi = lowerBound(arr, maxCreated + 1, -Infinity);
+    if (maxCreated !== undefined) hi = Math.max(lo, lowerBound(arr, maxCreated + 1, -Infinity));
     const matches = (r: Rec) => !q.predicate || q.predicate(r.fields, r);
 
     if (q.endingBefore) {
@@ -206,7 +212,8 @@ export class Collection {
     const out: Record<string, FieldValue> = {};
     for (const f of this.filterFields) {
       let v: unknown = obj;
-      for (const part of f.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+      for (const part of f.split('.'))
+        v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
       // An expanded reference still filters by its id.
       if (v && typeof v === 'object' && 'id' in v) v = (v as { id: unknown }).id;
       out[f] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;

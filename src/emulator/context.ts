@@ -65,7 +65,13 @@ export class Context implements MutationContext {
     const obj = this.get(resource, id);
     if (!obj) {
       const def = this.deps.registry.get(resource);
-      throw new ApiError(400, 'invalid_request_error', `No such ${def.object}: '${id}'`, 'resource_missing', param);
+      throw new ApiError(
+        400,
+        'invalid_request_error',
+        `No such ${def.object}: '${id}'`,
+        'resource_missing',
+        param,
+      );
     }
     return obj;
   }
@@ -82,7 +88,8 @@ export class Context implements MutationContext {
     if (coll.has(obj.id)) throw new Error(`${resource} ${obj.id} already exists`);
     coll.put(obj, this.now);
     const type = eventType(opts.emit, this.deps.registry.get(resource).events?.created);
-    if (type) this.emit(type, obj);
+    // Rendered as `resource` (not looked up by `object`, which several resources may share).
+    if (type) this.emitSnapshot(type, this.snapshot(resource, obj)!);
     return obj;
   }
 
@@ -138,6 +145,27 @@ export class Context implements MutationContext {
     throw new ApiError(404, 'invalid_request_error', `No such account: '${info.id}'`, 'resource_missing');
   }
 
+  forAccount(id?: string): MutationContext {
+    const family = this.data.info.platform ?? this.account;
+    const target = id ?? family;
+    if (target === this.account) return this;
+    const data = this.deps.store.account(target);
+    if (!data || (data.info.id !== family && data.info.platform !== family)) {
+      throw new Error(`account ${target} is not the platform or a connected account of ${family}`);
+    }
+    return new Context(this.deps, data, this.now, this.request);
+  }
+
+  memo<T>(key: string, init: () => T): T {
+    let memos = accountMemos.get(this.data);
+    if (!memos) {
+      memos = new Map();
+      accountMemos.set(this.data, memos);
+    }
+    if (!memos.has(key)) memos.set(key, init());
+    return memos.get(key) as T;
+  }
+
   private snapshot(resource: string, obj: StripeObject | undefined): StripeObject | undefined {
     if (!obj) return undefined;
     return this.deps.renderer.render(this.data, this.deps.registry.get(resource), obj, []);
@@ -161,6 +189,9 @@ export class Context implements MutationContext {
     this.data.collection('events').put(event, this.now);
   }
 }
+
+/** MutationContext.memo storage, keyed by the account's data so a reset (new AccountData) starts afresh. */
+const accountMemos = new WeakMap<AccountData, Map<string, unknown>>();
 
 function eventType(emit: boolean | string | undefined, dflt: string | undefined): string | undefined {
   if (emit === false) return undefined;

@@ -90,8 +90,28 @@ export async function handleControl(emu: Emulator, req: ApiRequest, form: FormPa
     case 'POST /_emulator/latency':
       return json(emu.latency.set(body()));
     case 'POST /_emulator/keys': {
-      const k = emu.keys.add(KeyBody.parse(body()));
-      return json({ key: `${k.key.slice(0, 8)}…`, mode: k.mode, restricted: k.restricted, account: k.account });
+      const def = KeyBody.parse(body());
+      if (def.account !== undefined && !emu.store.account(def.account)) {
+        throw new ApiError(
+          400,
+          'invalid_request_error',
+          `No such account: '${def.account}'`,
+          'resource_missing',
+          'account',
+        );
+      }
+      let k: ReturnType<typeof emu.keys.add>;
+      try {
+        k = emu.keys.add(def);
+      } catch (err) {
+        throw new ApiError(400, 'invalid_request_error', (err as Error).message, undefined, 'key');
+      }
+      return json({
+        key: `${k.key.slice(0, 8)}…`,
+        mode: k.mode,
+        restricted: k.restricted,
+        account: k.account,
+      });
     }
     case 'GET /_emulator/stats':
       return json(emu.stats.snapshot());
@@ -106,7 +126,8 @@ export async function handleControl(emu: Emulator, req: ApiRequest, form: FormPa
       const v = /^\/_emulator\/accounts\/([^/]+)\/api_version$/.exec(path);
       if (v && m === 'POST') {
         const account = emu.store.account(v[1]!);
-        if (!account) throw new ApiError(404, 'invalid_request_error', `No such account: '${v[1]}'`, 'resource_missing');
+        if (!account)
+          throw new ApiError(404, 'invalid_request_error', `No such account: '${v[1]}'`, 'resource_missing');
         account.info.apiVersion = VersionBody.parse(body()).api_version;
         return json({ id: account.info.id, api_version: account.info.apiVersion });
       }
@@ -134,7 +155,8 @@ function info(emu: Emulator) {
  * (embedded lists included). `?account=acct_…` and `?resource=customers` narrow it.
  */
 function groundTruth(emu: Emulator, form: FormParams) {
-  const only = (v: unknown) => (v === undefined ? undefined : new Set(Array.isArray(v) ? v.map(String) : [String(v)]));
+  const only = (v: unknown) =>
+    v === undefined ? undefined : new Set(Array.isArray(v) ? v.map(String) : [String(v)]);
   const accounts = only(form.account);
   const resources = only(form.resource);
   const out: Record<string, Record<string, { live: StripeObject[]; deleted: StripeObject[] }>> = {};
@@ -148,7 +170,12 @@ function groundTruth(emu: Emulator, form: FormParams) {
       for (const rec of coll.records()) {
         live.push(emu.renderer.render(account, def, JSON.parse(rec.json) as StripeObject, []));
       }
-      const deleted = [...coll.deleted.values()].map((d) => JSON.parse(d.json) as StripeObject);
+      // As last seen, flagged `deleted`; the emulator's private filter fields are not part of it.
+      const deleted = [...coll.deleted.values()].map((d) => {
+        const obj = JSON.parse(d.json) as StripeObject;
+        for (const f of def.hiddenFields ?? []) delete obj[f];
+        return obj;
+      });
       perResource[coll.name] = { live, deleted };
     }
     out[account.info.id] = perResource;

@@ -4,27 +4,36 @@
  * routing, authentication, account scope, API version, rate limits, injected faults, permissions,
  * idempotency, then the operation.
  */
-import { ApiError, notFound, parameterUnknown } from './apiError.js';
+import { ApiError, notFound } from './apiError.js';
+import { EmulatorClock } from './clock.js';
 import { Context } from './context.js';
-import { Faults, type FaultRule } from './faults.js';
-import { encodeForm, FormParseError, type FormParams, parseForm } from './formBody.js';
+import { type FaultRule, Faults, faultError } from './faults.js';
+import { encodeForm, type FormParams, FormParseError, parseForm } from './formBody.js';
 import { IdempotencyCache } from './idempotency.js';
-import { type KeyDef, KeyRing, type ResolvedKey } from './keys.js';
+import { DEFAULT_TEST_KEY, type KeyDef, KeyRing, type ResolvedKey } from './keys.js';
 import { Latency, type LatencyConfig } from './latency.js';
-import { listPage, parseExpand } from './listing.js';
+import { operate } from './operations.js';
 import { IdGenerator, Random } from './random.js';
-import { RateLimiter, type RateLimits, type RateProfile } from './rateLimiter.js';
+import { RateLimiter, type RateLimits, type RateProfile, rateLimited } from './rateLimiter.js';
 import { Registry } from './registry.js';
 import { Renderer } from './render.js';
-import type { ResourceDef, StripeObject } from './resource.js';
+import type { ResourceDef } from './resource.js';
 import { type CustomRoute, type RouteMatch, Router } from './routes.js';
 import { RequestStats } from './stats.js';
 import { type AccountData, Store } from './store.js';
-import { EmulatorClock } from './clock.js';
 
 /** The API version the pinned `stripe` SDK speaks (node_modules/stripe/esm/apiVersion.js). */
 export const PINNED_API_VERSION = '2026-10-28.endive';
-const VERSION_RE = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;
+const VERSION_RE = /^(\d{4})-(\d{2})-(\d{2})(\.[a-z]+)?$/;
+
+/** `2026-10-28.endive` or `2020-08-27`: a real calendar date, optionally with a release name. */
+export function isApiVersion(v: string): boolean {
+  const m = VERSION_RE.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return y >= 2011 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
 
 export interface EmulatorOptions {
   /** Seed for ids and generated data. */
@@ -59,7 +68,11 @@ export interface ApiResponse {
   transportFault?: FaultRule;
 }
 
-export type ControlHandler = (emulator: Emulator, req: ApiRequest, params: FormParams) => Promise<ApiResponse> | ApiResponse;
+export type ControlHandler = (
+  emulator: Emulator,
+  req: ApiRequest,
+  params: FormParams,
+) => Promise<ApiResponse> | ApiResponse;
 
 export class Emulator {
   readonly registry: Registry;
@@ -75,6 +88,7 @@ export class Emulator {
   keys: KeyRing;
   random: Random;
   private ids: IdGenerator;
+  private readonly requestIds: Random;
   platformAccount: string;
   livemode: boolean;
   /** Events dated before this are dropped (set by the seed generator). */
@@ -97,8 +111,12 @@ export class Emulator {
     this.livemode = options.livemode ?? false;
     this.keys = new KeyRing(this.platformAccount, options.keys);
     this.rateLimiter = new RateLimiter(options.rateProfile ?? 'off', options.rateLimits);
-    this.faults = new Faults(() => this.random.next());
-    this.latency = new Latency(options.latency);
+    // Faults, latency jitter and request ids draw from their own generators: reads and injected faults
+    // must not shift the ids and data that a seed number produces.
+    const side = new Random((options.seed ?? 1) ^ 0x5eed);
+    this.requestIds = new Random((options.seed ?? 1) ^ 0x4e9);
+    this.faults = new Faults(() => side.next());
+    this.latency = new Latency(options.latency, () => side.next());
     this.reset(options.seed ?? 1);
   }
 
@@ -106,10 +124,14 @@ export class Emulator {
     this.control = handler;
   }
 
-  /** Forget all data (keys, limits, faults and latency settings stay). */
+  /**
+   * Forget all data, idempotency keys and rate-limit windows (keys, limit profile, faults, latency and the
+   * clock stay).
+   */
   reset(seed = this.options.seed ?? 1): void {
     this.store.clear();
     this.idempotency.clear();
+    this.rateLimiter.clearWindows();
     this.random = new Random(seed);
     this.ids = new IdGenerator(this.random);
     this.eventsSince = 0;
@@ -149,21 +171,27 @@ export class Emulator {
       query: method === 'POST' ? '' : encoded,
       body: method === 'POST' ? encoded : '',
       headers: {
-        authorization: `Bearer ${opts.key ?? 'sk_test_emulator_0000000000000000'}`,
+        authorization: `Bearer ${opts.key ?? DEFAULT_TEST_KEY}`,
         ...(opts.account ? { 'stripe-account': opts.account } : {}),
         ...(opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {}),
       },
     });
+    if (res.transportFault && res.transportFault.action !== 'truncate') {
+      throw new Error(`injected transport fault (${res.transportFault.action}) on ${method} ${path}`);
+    }
     return { status: res.status, json: JSON.parse(res.body) as Record<string, unknown> };
   }
 
   async handle(req: ApiRequest): Promise<ApiResponse> {
-    const requestId = `req_${this.random.chars(14)}`;
+    const requestId = `req_${this.requestIds.chars(14)}`;
     const headers: Record<string, string> = { 'request-id': requestId };
     if (req.path.startsWith('/_emulator/') || req.path === '/_emulator') {
       if (!this.control) return errorResponse(notFound(req.method, req.path), headers, requestId);
       try {
-        return await this.control(this, req, parseForm(req.method === 'POST' ? (req.body ?? '') : (req.query ?? '')));
+        // Control bodies may be JSON (read by the control handler itself); then only the query is a form.
+        const body = req.method === 'POST' ? (req.body ?? '').trim() : '';
+        const json = body.startsWith('{') || body.startsWith('[');
+        return await this.control(this, req, parseForm(body && !json ? body : (req.query ?? '')));
       } catch (err) {
         return errorResponse(asApiError(err), headers, requestId);
       }
@@ -182,58 +210,40 @@ export class Emulator {
     return res;
   }
 
-  private dispatch(req: ApiRequest, match: RouteMatch, headers: Record<string, string>, requestId: string): ApiResponse {
-    const h = req.headers ?? {};
+  private dispatch(
+    req: ApiRequest,
+    match: RouteMatch,
+    headers: Record<string, string>,
+    requestId: string,
+  ): ApiResponse {
+    // Header names are case-insensitive; node:http lowercases them, in-process callers might not.
+    const h: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers ?? {})) h[k.toLowerCase()] = v;
     const key = this.keys.authenticate(h.authorization);
     const account = this.resolveAccount(key, h['stripe-account']);
     const version = h['stripe-version'] ?? account.info.apiVersion;
-    if (!VERSION_RE.test(version)) {
-      throw new ApiError(400, 'invalid_request_error', `Invalid Stripe API version: ${version}`, 'api_version_invalid');
+    if (!isApiVersion(version)) {
+      throw new ApiError(
+        400,
+        'invalid_request_error',
+        `Invalid Stripe API version: ${version}`,
+        'api_version_invalid',
+      );
     }
     headers['stripe-version'] = version;
     if (account.info.platform) headers['stripe-account'] = account.info.id;
 
     const limited = this.rateLimiter.check(account.info.id, match.route.endpoint);
-    if (limited.limited) {
-      throw new ApiError(
-        429,
-        'invalid_request_error',
-        'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
-        'rate_limit',
-        undefined,
-        { 'stripe-rate-limited-reason': limited.reason },
-      );
-    }
+    if (limited.limited) throw rateLimited(limited.reason);
 
     const fault = this.faults.match(req.method, req.path);
     if (fault) {
-      const r = fault.rule;
-      switch (r.action) {
-        case 'reset':
-        case 'hang':
-        case 'truncate':
-          // Acted out by the HTTP layer; truncation needs the real body, so the request still runs.
-          if (r.action !== 'truncate') return { status: 0, headers, body: '', objects: 0, transportFault: r };
-          break;
-        case 'lock_timeout':
-          throw new ApiError(
-            429,
-            'invalid_request_error',
-            'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.',
-            'lock_timeout',
-          );
-        case 'server_error':
-          throw new ApiError(
-            r.status ?? 500,
-            'api_error',
-            'An unknown error occurred',
-            r.code,
-            undefined,
-            r.shouldRetry === undefined ? {} : { 'stripe-should-retry': String(r.shouldRetry) },
-          );
-        case 'status':
-          throw new ApiError(r.status ?? 500, (r.status ?? 500) >= 500 ? 'api_error' : 'invalid_request_error', `Injected fault (${r.status ?? 500})`, r.code);
-      }
+      const err = faultError(fault.rule);
+      if (err) throw err;
+      // Reset and hang are acted out by the HTTP layer without running the request; a truncated body
+      // needs the real response, so that request runs (and its side effects happen, as on a real network).
+      if (fault.rule.action !== 'truncate')
+        return { status: 0, headers, body: '', objects: 0, transportFault: fault.rule };
     }
 
     const route = match.route;
@@ -245,16 +255,22 @@ export class Emulator {
       params = parseForm(req.method === 'POST' ? (req.body ?? '') : (req.query ?? ''));
       if (req.method === 'POST' && req.query) params = { ...parseForm(req.query), ...params };
     } catch (err) {
-      throw new ApiError(400, 'invalid_request_error', `Invalid request body: ${(err as FormParseError).message}`);
+      throw new ApiError(
+        400,
+        'invalid_request_error',
+        `Invalid request body: ${(err as FormParseError).message}`,
+      );
     }
 
     const idemKey = req.method === 'POST' ? h['idempotency-key'] : undefined;
     const now = this.clock.now();
-    const fingerprint = `${req.path}?${req.body ?? ''}`;
-    if (idemKey) {
+    // Same endpoint and the same decoded parameters (in any order) is "the same request".
+    const fingerprint = `${req.method} ${req.path} ${canonicalJson(params)}`;
+    if (idemKey !== undefined) {
       const hit = this.idempotency.lookup(account.info.id, idemKey, fingerprint, now);
       if (hit) {
-        return { status: hit.status, headers: { ...headers, 'idempotent-replayed': 'true', 'idempotency-key': idemKey }, body: hit.body, objects: 1 };
+        const replayHeaders = { ...headers, 'idempotent-replayed': 'true', 'idempotency-key': idemKey };
+        return { status: hit.status, headers: replayHeaders, body: hit.body, objects: 1 };
       }
       headers['idempotency-key'] = idemKey;
     }
@@ -262,8 +278,9 @@ export class Emulator {
       requestId: req.method === 'GET' ? null : requestId,
       idempotencyKey: idemKey ?? null,
     });
-    const result = this.operate(ctx, account, match, params, req.path);
-    if (idemKey) this.idempotency.store(account.info.id, idemKey, fingerprint, 200, result.body, now);
+    const result = operate(this, ctx, account, match, params, req.path);
+    if (idemKey !== undefined)
+      this.idempotency.store(account.info.id, idemKey, fingerprint, 200, result.body, now);
     return {
       status: 200,
       headers,
@@ -273,87 +290,10 @@ export class Emulator {
     };
   }
 
-  private operate(ctx: Context, account: AccountData, match: RouteMatch, params: FormParams, path: string): { body: string; objects: number } {
-    const { route } = match;
-    if (route.custom) {
-      const obj = route.custom.handle(ctx, params, match.params);
-      return { body: JSON.stringify(obj), objects: 1 };
-    }
-    const def = route.def!;
-    const coll = account.collection(def.name);
-    const parentId = match.params.parent;
-    if (route.child && parentId !== undefined) this.requireParent(ctx, def, parentId);
-    const expand = () => parseExpand(params);
-    const respond = (obj: StripeObject) => ({
-      body: JSON.stringify(this.renderer.render(account, def, obj, expand())),
-      objects: 1,
-    });
-    const load = (id: string): StripeObject => {
-      const obj = coll.getObject<StripeObject>(id);
-      const stale = obj && def.retentionSeconds !== undefined && Number(obj.created) < ctx.now - def.retentionSeconds;
-      if (!obj || stale || (route.child && parentId !== undefined && obj[def.parent!.field] !== parentId)) {
-        throw new ApiError(404, 'invalid_request_error', `No such ${def.object}: '${id}'`, 'resource_missing', 'id');
-      }
-      return obj;
-    };
-    switch (route.kind) {
-      case 'list': {
-        const { expand: _e, ...rest } = params;
-        void _e;
-        const r = listPage({ account, def, params, url: path, parentId, now: ctx.now }, this.renderer);
-        void rest;
-        return { body: r.body, objects: r.count };
-      }
-      case 'retrieve': {
-        const id = match.params.id!;
-        if (def.retrieveDeleted && !coll.has(id) && coll.deleted.has(id)) {
-          return { body: JSON.stringify({ id, object: def.object, deleted: true }), objects: 1 };
-        }
-        return respond(load(id));
-      }
-      case 'create': {
-        if (!def.create) throw new ApiError(400, 'invalid_request_error', `${def.name} cannot be created`);
-        const { expand: _e, ...rest } = params;
-        void _e;
-        const withParent = route.child && parentId !== undefined ? { ...rest, [def.parent!.field]: parentId } : rest;
-        return respond(def.create(ctx, withParent));
-      }
-      case 'update': {
-        if (!def.update) throw new ApiError(400, 'invalid_request_error', `${def.name} cannot be updated`);
-        const current = load(match.params.id!);
-        const { expand: _e, ...rest } = params;
-        void _e;
-        const next = def.update(ctx, current, rest);
-        if (JSON.stringify(next) !== JSON.stringify(current)) ctx.save(def.name, next);
-        return respond(next);
-      }
-      case 'del': {
-        const current = load(match.params.id!);
-        if (Object.keys(params).length > 0) throw parameterUnknown(Object.keys(params)[0]!);
-        const body = def.del ? def.del(ctx, current) : (ctx.remove(def.name, current.id), { id: current.id, object: def.object, deleted: true });
-        return { body: JSON.stringify(body), objects: 1 };
-      }
-      case 'action': {
-        const current = load(match.params.id!);
-        const { expand: _e, ...rest } = params;
-        void _e;
-        return respond(route.action!.handle(ctx, current, rest));
-      }
-      default:
-        throw new Error(`unhandled route kind ${route.kind}`);
-    }
-  }
-
-  private requireParent(ctx: Context, def: ResourceDef, parentId: string): void {
-    const parentDef = this.registry.get(def.parent!.resource);
-    if (!ctx.get(parentDef.name, parentId)) {
-      throw new ApiError(404, 'invalid_request_error', `No such ${parentDef.object}: '${parentId}'`, 'resource_missing', 'id');
-    }
-  }
-
   private resolveAccount(key: ResolvedKey, header: string | undefined): AccountData {
     const own = this.store.account(key.account);
-    if (!own) throw new ApiError(401, 'invalid_request_error', 'Invalid API Key provided: account no longer exists');
+    if (!own)
+      throw new ApiError(401, 'invalid_request_error', 'Invalid API Key provided: account no longer exists');
     if (!header || header === key.account) return own;
     const target = this.store.account(header);
     if (!target || target.info.platform !== key.account) {
@@ -384,20 +324,47 @@ function asApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof FormParseError) return new ApiError(400, 'invalid_request_error', err.message);
   if (err && typeof err === 'object' && 'issues' in err) {
-    return new ApiError(400, "invalid_request_error", `Invalid request: ${String((err as { message?: unknown }).message)}`);
+    return new ApiError(400, 'invalid_request_error', `Invalid request: ${zodMessage(err)}`);
   }
+  // Anything else is an emulator bug (usually a resource hook): answer like Stripe's 500, and say where
+  // on stderr, since the client only ever sees the generic message.
+  process.stderr.write(`stripe-elt emulator: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
   const e = new ApiError(500, 'api_error', 'An unknown error occurred');
   (e as { cause?: unknown }).cause = err;
   return e;
 }
 
-export function errorResponse(err: ApiError, headers: Record<string, string>, requestId: string): ApiResponse {
+export function errorResponse(
+  err: ApiError,
+  headers: Record<string, string>,
+  requestId: string,
+): ApiResponse {
   return {
     status: err.status,
     headers: { ...headers, ...err.headers },
     body: JSON.stringify(err.toBody(requestId)),
     objects: 0,
   };
+}
+
+/** zod's issues as `path: message; …` rather than its JSON dump. */
+function zodMessage(err: object): string {
+  const issues = (err as { issues?: { path?: PropertyKey[]; message?: string }[] }).issues ?? [];
+  return issues
+    .map((i) => `${(i.path ?? []).map(String).join('.') || '(body)'}: ${i.message ?? 'invalid'}`)
+    .join('; ');
+}
+
+/** Stable JSON of parsed form parameters (keys sorted), for idempotency comparisons. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(v);
 }
 
 function platformAccountObject(id: string, now: number): Record<string, unknown> {

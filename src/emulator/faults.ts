@@ -4,10 +4,21 @@
  * connection resets, requests that hang past the client's timeout, and truncated bodies.
  */
 import { z } from 'zod';
+import { ApiError } from './apiError.js';
 
 export const FaultRuleSchema = z.object({
   /** Regular expression matched against the request path (without query), e.g. '^/v1/charges'. */
-  path: z.string().default('.*'),
+  path: z
+    .string()
+    .default('.*')
+    .refine((p) => {
+      try {
+        new RegExp(p);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a valid regular expression'),
   method: z.enum(['GET', 'POST', 'DELETE', '*']).default('*'),
   /** Chance per matching request, 0..1. */
   probability: z.number().min(0).max(1).optional(),
@@ -19,7 +30,7 @@ export const FaultRuleSchema = z.object({
   /** For `status`: the HTTP status (and optional Stripe error fields). */
   status: z.number().int().min(400).max(599).optional(),
   code: z.string().optional(),
-  /** For `server_error`: value of `Stripe-Should-Retry` (omitted = header absent). */
+  /** For `server_error` (and `status` ≥ 500): value of `Stripe-Should-Retry` (omitted = header absent). */
   shouldRetry: z.boolean().optional(),
   /** For `hang`: how long to hold the connection before closing it (ms). */
   hangMs: z.number().int().min(0).default(120_000),
@@ -69,5 +80,50 @@ export class Faults {
       return { rule: r.rule };
     }
     return undefined;
+  }
+}
+
+const LOCK_TIMEOUT_MESSAGE =
+  'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.';
+
+/**
+ * The Stripe error an HTTP-level fault answers with; undefined for transport faults (reset, hang,
+ * truncate), which the HTTP server acts out.
+ */
+export function faultError(rule: FaultRule): ApiError | undefined {
+  const retryHeader = (): Record<string, string> =>
+    rule.shouldRetry === undefined ? {} : { 'stripe-should-retry': String(rule.shouldRetry) };
+  switch (rule.action) {
+    case 'lock_timeout':
+      // A 429 that is not the rate limiter: no `Stripe-Rate-Limited-Reason` (docs.stripe.com/rate-limits),
+      // but `Stripe-Should-Retry: true`, which is how Stripe's SDKs know to retry lock timeouts
+      // (stripe/stripe-node#692). Set `shouldRetry: false` in the rule to send `false` instead.
+      return new ApiError(429, 'invalid_request_error', LOCK_TIMEOUT_MESSAGE, 'lock_timeout', undefined, {
+        'stripe-should-retry': String(rule.shouldRetry ?? true),
+      });
+    case 'server_error':
+      return new ApiError(
+        rule.status ?? 500,
+        'api_error',
+        'An unknown error occurred',
+        rule.code,
+        undefined,
+        retryHeader(),
+      );
+    case 'status': {
+      const status = rule.status ?? 500;
+      if (status >= 500)
+        return new ApiError(
+          status,
+          'api_error',
+          `Injected fault (${status})`,
+          rule.code,
+          undefined,
+          retryHeader(),
+        );
+      return new ApiError(status, 'invalid_request_error', `Injected fault (${status})`, rule.code);
+    }
+    default:
+      return undefined;
   }
 }

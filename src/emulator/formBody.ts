@@ -115,7 +115,7 @@ export function encodeForm(params: Record<string, unknown>): string {
     if (v === null) {
       parts.push(`${encodeURIComponent(prefix)}=`);
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(`${prefix}[${i}]`, item));
+      for (const [i, item] of v.entries()) walk(`${prefix}[${i}]`, item);
     } else if (typeof v === 'object') {
       for (const [k, item] of Object.entries(v)) walk(prefix ? `${prefix}[${k}]` : k, item);
     } else {

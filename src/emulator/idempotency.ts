@@ -18,7 +18,12 @@ const MAX_ENTRIES = 100_000;
 export class IdempotencyCache {
   private readonly entries = new Map<string, Entry>();
 
-  lookup(account: string, key: string, fingerprint: string, now: number): { status: number; body: string } | undefined {
+  lookup(
+    account: string,
+    key: string,
+    fingerprint: string,
+    now: number,
+  ): { status: number; body: string } | undefined {
     const e = this.entries.get(`${account} ${key}`);
     if (!e || e.at < now - TTL_SECONDS) return undefined;
     if (e.fingerprint !== fingerprint) {

@@ -37,7 +37,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const emulator = createEmulator(options);
   let seedSummary: SeedSummary | undefined;
-  if (options.size) seedSummary = await seedEmulator(emulator, { size: options.size, seed: options.seed ?? 1 });
+  if (options.size)
+    seedSummary = await seedEmulator(emulator, { size: options.size, seed: options.seed ?? 1 });
   const http = await listen(emulator, { port: options.port ?? 0, host: options.host });
   return { emulator, url: http.url, port: http.port, seedSummary, close: http.close };
 }

@@ -53,7 +53,10 @@ export class KeyRing {
 
   add(def: KeyDef): ResolvedKey {
     const m = KEY_RE.exec(def.key);
-    if (!m) throw new Error(`not a Stripe-style key: ${redactKey(def.key)} (expected sk_test_…, sk_live_…, rk_test_… or rk_live_…)`);
+    if (!m)
+      throw new Error(
+        `not a Stripe-style key: ${redactKey(def.key)} (expected sk_test_…, sk_live_…, rk_test_… or rk_live_…)`,
+      );
     const restricted = m[1] === 'rk';
     const resolved: ResolvedKey = {
       key: def.key,
@@ -69,19 +72,26 @@ export class KeyRing {
   /** Resolve the Authorization header, or throw Stripe's 401. */
   authenticate(header: string | undefined): ResolvedKey {
     let key: string | undefined;
-    if (header?.startsWith('Bearer ')) key = header.slice(7).trim();
-    else if (header?.startsWith('Basic ')) {
-      key = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0];
-    }
+    // Auth schemes are case-insensitive (RFC 9110 §11.1). Basic is what `curl -u sk_test_…:` sends: the key
+    // is the user name and the password is empty.
+    const m = /^(bearer|basic)\s+(\S+)\s*$/i.exec(header ?? '');
+    if (m?.[1]?.toLowerCase() === 'bearer') key = m[2];
+    else if (m?.[2]) key = Buffer.from(m[2], 'base64').toString('utf8').split(':')[0];
     if (!key) {
       throw new ApiError(
         401,
         'invalid_request_error',
-        'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. \'Authorization: Bearer YOUR_SECRET_KEY\').',
+        "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
       );
     }
     const resolved = this.keys.get(key);
-    if (!resolved) throw new ApiError(401, 'invalid_request_error', `Invalid API Key provided: ${redactKey(key)}`, 'api_key_invalid');
+    if (!resolved)
+      throw new ApiError(
+        401,
+        'invalid_request_error',
+        `Invalid API Key provided: ${redactKey(key)}`,
+        'api_key_invalid',
+      );
     return resolved;
   }
 
@@ -89,7 +99,12 @@ export class KeyRing {
   authorize(key: ResolvedKey, permission: string, write: boolean, account: string): void {
     if (!key.restricted || !key.permissions) return;
     const p = key.permissions;
-    if (p.has(permission) || p.has(`${permission}:${write ? 'write' : 'read'}`) || (!write && p.has(`${permission}:write`))) return;
+    if (
+      p.has(permission) ||
+      p.has(`${permission}:${write ? 'write' : 'read'}`) ||
+      (!write && p.has(`${permission}:write`))
+    )
+      return;
     throw new ApiError(
       403,
       'invalid_request_error',

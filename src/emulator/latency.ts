@@ -5,10 +5,11 @@
  */
 import { z } from 'zod';
 
+// Coerced so that form bodies (`baseMs=50`) work as well as JSON.
 export const LatencySchema = z.object({
-  baseMs: z.number().min(0).default(0),
-  perObjectMs: z.number().min(0).default(0),
-  jitterMs: z.number().min(0).default(0),
+  baseMs: z.coerce.number().min(0).default(0),
+  perObjectMs: z.coerce.number().min(0).default(0),
+  jitterMs: z.coerce.number().min(0).default(0),
 });
 export type LatencyConfig = z.infer<typeof LatencySchema>;
 

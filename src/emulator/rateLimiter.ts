@@ -4,6 +4,8 @@
  * per second"; each method + route is its own endpoint), both counted over sliding one-second windows.
  * Rejections are 429s carrying `Stripe-Rate-Limited-Reason` (`global-rate` / `endpoint-rate`).
  */
+import { ApiError } from './apiError.js';
+
 export type RateProfile = 'live' | 'test' | 'off';
 
 export interface RateLimits {
@@ -69,6 +71,11 @@ export class RateLimiter {
     this.windows.clear();
   }
 
+  /** Forget the requests counted so far (the profile stays). */
+  clearWindows(): void {
+    this.windows.clear();
+  }
+
   describe(): { profile: RateProfile } & RateLimits {
     return { profile: this.profile, ...this.limits };
   }
@@ -93,4 +100,16 @@ export class RateLimiter {
     }
     return w;
   }
+}
+
+/** Stripe's rate-limiter 429 (stripe-node maps any 429 to StripeRateLimitError; the code is `rate_limit`). */
+export function rateLimited(reason: 'global-rate' | 'endpoint-rate'): ApiError {
+  return new ApiError(
+    429,
+    'invalid_request_error',
+    'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+    'rate_limit',
+    undefined,
+    { 'stripe-rate-limited-reason': reason },
+  );
 }

@@ -16,12 +16,15 @@ export class Renderer {
 
   /** Whether a stored object of `def` can be returned as its stored JSON text unchanged. */
   isVerbatim(def: ResourceDef, expand: readonly string[]): boolean {
+    if (def.hiddenFields?.length || def.includableFields?.length) return false;
     return expand.length === 0 && !(def.embeds ?? []).some((e) => !e.includable);
   }
 
   render(account: AccountData, def: ResourceDef, obj: StripeObject, expand: readonly string[]): StripeObject {
     const out: StripeObject = { ...obj };
     const tree = expandTree(expand);
+    for (const f of def.hiddenFields ?? []) delete out[f];
+    for (const f of def.includableFields ?? []) if (!tree.delete(f)) delete out[f];
     for (const embed of def.embeds ?? []) {
       const sub = tree.get(embed.field);
       if (embed.includable && sub === undefined) continue;
@@ -32,7 +35,12 @@ export class Renderer {
     return out;
   }
 
-  embeddedList(account: AccountData, embed: EmbedDef, parentId: string, sub?: ExpandTree): Record<string, unknown> {
+  embeddedList(
+    account: AccountData,
+    embed: EmbedDef,
+    parentId: string,
+    sub?: ExpandTree,
+  ): Record<string, unknown> {
     const child = this.registry.get(embed.child);
     const page = account.collection(embed.child).page({
       limit: embed.limit ?? DEFAULT_EMBED_LIMIT,
@@ -43,27 +51,54 @@ export class Renderer {
       object: 'list',
       data: page.recs.map((r) => {
         const o = JSON.parse(r.json) as StripeObject;
-        return childExpand ? this.render(account, child, o, flatten(childExpand)) : this.render(account, child, o, []);
+        return childExpand
+          ? this.render(account, child, o, flatten(childExpand))
+          : this.render(account, child, o, []);
       }),
       has_more: page.hasMore,
       url: embed.url.replace(':id', parentId),
     };
   }
 
+  /**
+   * Expand `field` of `obj` (a `def` object, or a nested hash inside one when `prefix` is set), then the
+   * paths below it. Reference fields inside nested hashes are declared with dotted keys in
+   * `def.expandable` (e.g. `'parent.subscription_details.subscription'`), and the path walks into them.
+   */
   private expandField(
     account: AccountData,
     def: ResourceDef,
     obj: Record<string, unknown>,
     field: string,
     sub: ExpandTree,
+    prefix = '',
   ): void {
-    const targets = def.expandable?.[field];
-    if (!targets) {
-      throw new ApiError(400, 'invalid_request_error', `This property cannot be expanded (${field}).`, undefined, 'expand');
-    }
+    const key = prefix + field;
+    const expandable = def.expandable ?? {};
+    const targets = Object.hasOwn(expandable, key) ? expandable[key] : undefined;
     const value = obj[field];
+    if (!targets) {
+      const nested = Object.keys(expandable).some((k) => k.startsWith(`${key}.`));
+      if (!nested) {
+        throw new ApiError(
+          400,
+          'invalid_request_error',
+          `This property cannot be expanded (${key}).`,
+          undefined,
+          'expand',
+        );
+      }
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [child, childSub] of sub) {
+          this.expandField(account, def, value as Record<string, unknown>, child, childSub, `${key}.`);
+        }
+      }
+      return;
+    }
     if (typeof value !== 'string') return; // null, or already expanded
     for (const name of targets) {
+      // A target another part of the emulator does not (yet) register cannot hold the object.
+      if (!this.registry.has(name)) continue;
       const target = this.registry.get(name);
       const coll = account.collection(name);
       const rec = coll.get(value);
@@ -82,19 +117,24 @@ export class Renderer {
 
 type ExpandTree = Map<string, ExpandTree>;
 
+/** "Expansions have a maximum depth of four levels" (docs.stripe.com/api/expanding_objects). */
+export function checkExpandDepth(path: string): void {
+  if (path.split('.').length > MAX_EXPAND_DEPTH) {
+    throw new ApiError(
+      400,
+      'invalid_request_error',
+      `You cannot expand more than ${MAX_EXPAND_DEPTH} levels of a property. Property: ${path}`,
+      undefined,
+      'expand',
+    );
+  }
+}
+
 export function expandTree(paths: readonly string[]): ExpandTree {
   const root: ExpandTree = new Map();
   for (const path of paths) {
+    checkExpandDepth(path);
     const parts = path.split('.');
-    if (parts.length > MAX_EXPAND_DEPTH) {
-      throw new ApiError(
-        400,
-        'invalid_request_error',
-        `You cannot expand more than ${MAX_EXPAND_DEPTH} levels of a property. Property: ${path}`,
-        undefined,
-        'expand',
-      );
-    }
     let node = root;
     for (const part of parts) {
       let next = node.get(part);

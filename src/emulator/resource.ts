@@ -24,6 +24,11 @@ export interface ListParamDef {
   test?: (value: FormValue) => ((fields: Record<string, FieldValue>) => boolean) | undefined;
 }
 
+export interface DefaultListFilter {
+  overriddenBy: string[];
+  test: (fields: Record<string, FieldValue>) => boolean;
+}
+
 export interface EmbedDef {
   /** Field on the parent: 'lines'. */
   field: string;
@@ -82,9 +87,24 @@ export interface ResourceDef {
   listParams?: Record<string, ListParamDef>;
   /** Cross-parameter checks for the list endpoint (e.g. events: `type` and `types[]` are exclusive). */
   validateList?(params: FormParams): void;
-  /** Stripe's default list filter, applied unless `overriddenBy` names a parameter the caller passed. */
-  defaultListFilter?: { overriddenBy: string[]; test: (fields: Record<string, FieldValue>) => boolean };
-  /** Expandable reference fields → the resources their ids can be found in. */
+  /**
+   * Stripe's default list filter, applied unless `overriddenBy` names a parameter the caller passed. Several
+   * independent defaults (subscriptions: not canceled unless `status`; not on a test clock unless
+   * `test_clock`/`customer`) are given as an array.
+   */
+  defaultListFilter?: DefaultListFilter | DefaultListFilter[];
+  /**
+   * Top-level fields kept on the stored object for the emulator's own list filters but never returned
+   * (which prices are inline, a subscription's price ids for `?price=`). Prefix them with `_`.
+   */
+  hiddenFields?: string[];
+  /** Top-level fields Stripe returns only when named in `expand[]` (its "includable" fields: `price.tiers`). */
+  includableFields?: string[];
+  /**
+   * Expandable reference fields → the resources their ids can be found in. A reference inside a nested
+   * hash is declared by its dotted path (`'parent.subscription_details.subscription'`); `expand[]` then
+   * walks into the hash and expands it there.
+   */
   expandable?: Record<string, string[]>;
   embeds?: EmbedDef[];
   /** Event types this resource emits through ctx.insert/save/remove. */
@@ -98,7 +118,8 @@ export interface ResourceDef {
   create?(ctx: MutationContext, params: FormParams): StripeObject;
   /**
    * Apply update params and return the new object WITHOUT storing it: the emulator stores it with ctx.save
-   * (emitting `updated` with previous_attributes) when it differs from the current one.
+   * (emitting `updated` with previous_attributes) when it differs from the current one. `current` is a
+   * private copy: editing it in place and returning it is fine.
    */
   update?(ctx: MutationContext, current: StripeObject, params: FormParams): StripeObject;
   /**
@@ -125,7 +146,11 @@ export interface MutationContext {
   require(resource: string, id: string, param: string): StripeObject;
   /** Live children/objects where an indexed field equals value, oldest first. */
   findBy(resource: string, field: string, value: FieldValue): StripeObject[];
-  /** Store a new object; emits the resource's `created` event unless `emit: false`. */
+  /**
+   * Store a new object; emits the resource's `created` event unless `emit: false`. The event's snapshot is
+   * rendered now, embedded lists included: insert children before their parent (or `emit: false` and then
+   * `emit(...)`) when the `created` event must show them, as `invoice.created` shows its lines.
+   */
   insert(resource: string, obj: StripeObject, opts?: { emit?: boolean | string }): StripeObject;
   /**
    * Store a changed object; emits `updated` (or the given type) with previous_attributes computed from
@@ -142,4 +167,15 @@ export interface MutationContext {
   registerConnectedAccount(id: string): void;
   /** The account object of the current scope (platform or connected), for `/v1/account`. */
   accountObject(): StripeObject;
+  /**
+   * The same request acting in another account of this platform family: the platform (no `id`) or one of
+   * its connected accounts. Connect money movement books objects on both sides (a direct charge's
+   * application fee lives in the platform, a transfer's payment in the destination account).
+   */
+  forAccount(id?: string): MutationContext;
+  /**
+   * Per-account working memory that lives and dies with the account's data (e.g. running balances, so
+   * `/v1/balance` need not re-read every balance transaction). `init` runs on first use.
+   */
+  memo<T>(key: string, init: () => T): T;
 }

@@ -76,8 +76,13 @@ export class Router {
   }
 
   match(method: string, path: string): RouteMatch | undefined {
-    const segs = path.split('/').filter(Boolean);
-    let pathMatched = false;
+    let segs: string[];
+    try {
+      // Ids travel percent-encoded; a malformed escape is simply a URL no route knows.
+      segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return undefined;
+    }
     for (const route of this.routes) {
       if (route.segments.length !== segs.length) continue;
       const params: Record<string, string> = {};
@@ -85,21 +90,25 @@ export class Router {
       for (let i = 0; i < segs.length; i++) {
         const want = route.segments[i]!;
         const got = segs[i]!;
-        if (want.startsWith(':')) params[want.slice(1)] = decodeURIComponent(got);
+        if (want.startsWith(':')) params[want.slice(1)] = got;
         else if (want !== got) {
           ok = false;
           break;
         }
       }
-      if (!ok) continue;
-      pathMatched = true;
-      if (route.method === method) return { route, params };
+      if (ok && route.method === method) return { route, params };
     }
-    void pathMatched;
     return undefined;
   }
 
   private add(method: string, pattern: string, kind: RouteKind, def?: ResourceDef, child = false): Route {
+    // Two definitions claiming one endpoint would silently shadow each other: fail at startup instead.
+    const shape = (p: string) => p.replace(/:[^/]+/g, ':');
+    const clash = this.routes.find((r) => r.method === method && shape(r.pattern) === shape(pattern));
+    if (clash)
+      throw new Error(
+        `route ${method} ${pattern} defined twice (${clash.def?.name ?? 'custom'} and ${def?.name ?? 'custom'})`,
+      );
     const route: Route = {
       method,
       pattern,

@@ -17,7 +17,12 @@ export class RequestStats {
     this.started = Date.now();
   }
 
-  snapshot(): { since: string; total: number; byStatus: Record<string, number>; endpoints: Record<string, Record<string, number>> } {
+  snapshot(): {
+    since: string;
+    total: number;
+    byStatus: Record<string, number>;
+    endpoints: Record<string, Record<string, number>>;
+  } {
     const endpoints: Record<string, Record<string, number>> = {};
     const byStatus: Record<string, number> = {};
     let total = 0;

@@ -10,7 +10,9 @@ let cache: Record<string, Record<string, unknown>> | undefined;
 
 function load(): Record<string, Record<string, unknown>> {
   if (!cache) {
-    const raw = JSON.parse(readFileSync(packagePath('src/emulator/templates/stripe-fixtures.json'), 'utf8')) as {
+    const raw = JSON.parse(
+      readFileSync(packagePath('src/emulator/templates/stripe-fixtures.json'), 'utf8'),
+    ) as {
       resources: Record<string, Record<string, unknown>>;
     };
     cache = raw.resources;

@@ -15,7 +15,10 @@ export interface HttpServerHandle {
   close(): Promise<void>;
 }
 
-export async function listen(emulator: Emulator, opts: { port?: number; host?: string } = {}): Promise<HttpServerHandle> {
+export async function listen(
+  emulator: Emulator,
+  opts: { port?: number; host?: string } = {},
+): Promise<HttpServerHandle> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
@@ -71,7 +74,12 @@ function delay(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
   });
 }
 
-async function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Timeout>): Promise<void> {
+async function serve(
+  emulator: Emulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  timers: Set<NodeJS.Timeout>,
+): Promise<void> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
@@ -79,7 +87,13 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : '';
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v[0] : v;
-  const result: ApiResponse = await emulator.handle({ method: req.method ?? 'GET', path, query, body, headers });
+  const result: ApiResponse = await emulator.handle({
+    method: req.method ?? 'GET',
+    path,
+    query,
+    body,
+    headers,
+  });
 
   const fault = result.transportFault;
   if (fault?.action === 'reset') {
@@ -101,7 +115,11 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   });
   if (fault?.action === 'truncate') {
     // Promise the whole body, send half, then drop the connection: the client sees a premature close.
-    res.write(payload.subarray(0, Math.floor(payload.length / 2)));
+    // Destroy only once the half is flushed, or the socket would discard it and the client would see no
+    // response at all (a reset, not a truncation).
+    await new Promise<void>((resolve) => {
+      res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => resolve());
+    });
     req.socket.destroy();
     return;
   }

@@ -11,7 +11,12 @@ export const EVENT_RETENTION_SECONDS = 30 * 86400;
 
 function typeMatcher(pattern: string): (type: string) => boolean {
   if (!pattern.includes('*')) return (t) => t === pattern;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return (t) => re.test(t);
 }
 
@@ -51,6 +56,8 @@ export const events: ResourceDef = {
       type: 'boolean',
       // Emulated events have no webhook endpoints, so every delivery "succeeded".
       test(value: FormValue) {
+        if (value !== 'true' && value !== 'false')
+          throw invalidRequest(`Invalid boolean: ${String(value)}`, 'delivery_success');
         return value === 'false' ? () => false : undefined;
       },
     },

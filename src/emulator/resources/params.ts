@@ -24,18 +24,33 @@ export function nullableStr(params: FormParams, name: string): string | null | u
   return v === '' ? null : v;
 }
 
-export function int(params: FormParams, name: string): number | undefined;
 export function int(params: FormParams, name: string, opts: { required: true; min?: number }): number;
-export function int(params: FormParams, name: string, opts: { required?: boolean; min?: number } = {}): number | undefined {
+export function int(
+  params: FormParams,
+  name: string,
+  opts?: { required?: false; min?: number },
+): number | undefined;
+export function int(
+  params: FormParams,
+  name: string,
+  opts: { required?: boolean; min?: number } = {},
+): number | undefined {
   const v = params[name];
   if (v === undefined) {
     if (opts.required) throw parameterMissing(name);
     return undefined;
   }
-  if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw invalidRequest(`Invalid integer: ${String(v)}`, name);
+  if (typeof v !== 'string' || !/^-?\d+$/.test(v))
+    throw invalidRequest(`Invalid integer: ${String(v)}`, name);
   const n = Number(v);
   if (opts.min !== undefined && n < opts.min) {
-    throw new ApiError(400, 'invalid_request_error', `This value must be greater than or equal to ${opts.min}.`, 'parameter_invalid_integer', name);
+    throw new ApiError(
+      400,
+      'invalid_request_error',
+      `This value must be greater than or equal to ${opts.min}.`,
+      'parameter_invalid_integer',
+      name,
+    );
   }
   return n;
 }
@@ -47,10 +62,15 @@ export function bool(params: FormParams, name: string): boolean | undefined {
   return v === 'true';
 }
 
-export function oneOf<T extends string>(params: FormParams, name: string, values: readonly T[]): T | undefined {
+export function oneOf<T extends string>(
+  params: FormParams,
+  name: string,
+  values: readonly T[],
+): T | undefined {
   const v = str(params, name);
   if (v === undefined) return undefined;
-  if (!values.includes(v as T)) throw invalidRequest(`Invalid ${name}: must be one of ${values.join(', ')}`, name);
+  if (!values.includes(v as T))
+    throw invalidRequest(`Invalid ${name}: must be one of ${values.join(', ')}`, name);
   return v as T;
 }
 
@@ -89,11 +109,17 @@ export function metadata(params: FormParams, current: Record<string, string> = {
   const out: Record<string, string> = { ...current };
   for (const [k, val] of Object.entries(v)) {
     if (typeof val !== 'string') throw invalidRequest(`Invalid value for metadata[${k}]`, `metadata[${k}]`);
-    if (k.length > 40) throw invalidRequest(`Metadata keys can have up to 40 characters: ${k}`, `metadata[${k}]`);
-    if (val.length > 500) throw invalidRequest(`Metadata values can have up to 500 characters, but you passed in a value that is ${val.length} characters.`, `metadata[${k}]`);
+    if (k.length > 40)
+      throw invalidRequest(`Metadata keys can have up to 40 characters: ${k}`, `metadata[${k}]`);
+    if (val.length > 500)
+      throw invalidRequest(
+        `Metadata values can have up to 500 characters, but you passed in a value that is ${val.length} characters.`,
+        `metadata[${k}]`,
+      );
     if (val === '') delete out[k];
     else out[k] = val;
   }
-  if (Object.keys(out).length > 50) throw invalidRequest('You can have at most 50 metadata keys.', 'metadata');
+  if (Object.keys(out).length > 50)
+    throw invalidRequest('You can have at most 50 metadata keys.', 'metadata');
   return out;
 }
