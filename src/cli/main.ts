@@ -4,7 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { redactSecrets } from '../config/redact.js';
+import { checkCommand } from './check.js';
+import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
+import { resetCommand } from './reset.js';
+import { statusCommand } from './status.js';
+import { streamsCommand } from './streams.js';
+import { syncCommand } from './sync.js';
 import { readVersion } from './version.js';
 
 export const EXIT_OK = 0;
@@ -25,14 +31,16 @@ export function buildProgram(): Command {
       'after',
       `
 Examples:
-  $ stripe-elt emulator --seed small          # a local Stripe API with a seeded account on :12111
-  $ stripe-elt emulator --help                # every option, with defaults
+  $ stripe-elt demo                           # emulator + sync into ./stripe-demo.duckdb, no Stripe account needed
+  $ STRIPE_API_KEY=sk_live_… stripe-elt sync  # sync your account into ./stripe.duckdb
+  $ stripe-elt status                         # how fresh is my data?
+  $ stripe-elt <command> --help               # every option, with defaults
 
 Environment:
   LOG_LEVEL   pino level (debug, info, warn, error); logs are JSON when stderr is not a terminal`,
     )
     .exitOverride();
-  for (const command of [emulatorCommand()]) {
+  for (const command of [syncCommand(), statusCommand(), streamsCommand(), resetCommand(), checkCommand(), demoCommand(), emulatorCommand()]) {
     // addCommand() does not pass these settings down (only .command() does).
     command.exitOverride().showHelpAfterError('(run with --help for usage)');
     program.addCommand(command);

@@ -112,6 +112,9 @@ async function serve(
     'content-type': 'application/json',
     'content-length': String(payload.length),
     'access-control-allow-origin': '*',
+    // Stripe's `Date` is its own clock; ours is the emulator clock (which tests move forward), so
+    // clients that version rows by server time stay consistent with event `created` values.
+    date: new Date(emulator.clock.now() * 1000).toUTCString(),
   });
   if (fault?.action === 'truncate') {
     // Promise the whole body, send half, then drop the connection: the client sees a premature close.

@@ -1,0 +1,186 @@
+/**
+ * Moves objects from the API side to the destination in bounded batches. Producers (window pagers, the
+ * events pass) `add` items with the state updates they imply; a flush turns the buffered objects into
+ * rows (evolving table shapes first), and commits rows + state in one destination write. Flushes are
+ * serialized, and producers wait when the buffer is full, so memory is bounded by `maxBufferedRows`
+ * whatever the account size.
+ */
+import type { Batch, Destination, WriteStats } from '../destinations/destination.js';
+import type { Row } from '../schema/rowBuilder.js';
+import type { StateStore, StateUpdate } from './stateStore.js';
+import type { TableModel } from './tableModel.js';
+
+export interface Item {
+  obj: Record<string, unknown>;
+  account: string;
+  version: number;
+  deleted: boolean;
+  parentId?: string;
+  index?: number;
+}
+
+export interface TableWork {
+  items: Item[];
+  replaceChildren: Omit<NonNullable<Batch['replaceChildren']>, 'syncedAt'>[];
+  sweeps: NonNullable<Batch['sweep']>[];
+}
+
+export interface WriterOptions {
+  batchRows: number;
+  maxBufferedRows: number;
+  now: () => number;
+  signal?: AbortSignal;
+}
+
+/** Counts per `${account}/${table}`, reported in run records. */
+export type StreamStats = Map<string, { inserted: number; updated: number; deleted: number }>;
+
+export class BatchWriter {
+  private work = new Map<string, TableWork>();
+  private updates: StateUpdate[] = [];
+  private buffered = 0;
+  private flushing: Promise<void> | undefined;
+  private waiters: (() => void)[] = [];
+  private failure: unknown;
+  readonly stats: StreamStats = new Map();
+  /** Optional observer of committed rows (progress bars). */
+  onCommitted?: (table: string, rows: number) => void;
+
+  constructor(
+    private readonly destination: Destination,
+    private readonly tables: ReadonlyMap<string, TableModel>,
+    private readonly state: StateStore,
+    private readonly opts: WriterOptions,
+  ) {}
+
+  private table(name: string): TableWork {
+    let w = this.work.get(name);
+    if (!w) {
+      w = { items: [], replaceChildren: [], sweeps: [] };
+      this.work.set(name, w);
+    }
+    return w;
+  }
+
+  /** Queue items and state; resolves when there is room again (backpressure). */
+  async add(table: string, items: Item[], updates: StateUpdate[] = [], extra: Partial<Omit<TableWork, 'items'>> = {}): Promise<void> {
+    this.throwIfFailed();
+    const w = this.table(table);
+    for (const it of items) w.items.push(it);
+    if (extra.replaceChildren) w.replaceChildren.push(...extra.replaceChildren);
+    if (extra.sweeps) w.sweeps.push(...extra.sweeps);
+    this.updates.push(...updates);
+    this.buffered += items.length;
+    if (this.buffered >= this.opts.batchRows) this.kick();
+    while (this.buffered >= this.opts.maxBufferedRows && !this.failure) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    this.throwIfFailed();
+  }
+
+  /** State-only change (a window that turned out empty, a cursor move). */
+  async update(updates: StateUpdate[]): Promise<void> {
+    await this.add('', [], updates);
+  }
+
+  /** Write everything buffered and wait for it. */
+  async flush(): Promise<void> {
+    for (;;) {
+      if (this.flushing) await this.flushing;
+      this.throwIfFailed();
+      if (this.buffered === 0 && this.updates.length === 0 && ![...this.work.values()].some(hasWork)) return;
+      this.kick();
+    }
+  }
+
+  private kick(): void {
+    if (this.flushing) return;
+    this.flushing = this.flushOnce()
+      .catch((err: unknown) => {
+        this.failure = err;
+      })
+      .finally(() => {
+        this.flushing = undefined;
+        const w = this.waiters;
+        this.waiters = [];
+        for (const resolve of w) resolve();
+        if (!this.failure && this.buffered >= this.opts.batchRows) this.kick();
+      });
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private async flushOnce(): Promise<void> {
+    const work = this.work;
+    const updates = this.updates;
+    this.work = new Map();
+    this.updates = [];
+    this.buffered = 0;
+    const batches: Batch[] = [];
+    /** `${account}/${table}` each batch's counts belong to. */
+    const owners: string[] = [];
+    const evolutions: StateUpdate[] = [];
+    const syncedAt = this.opts.now();
+    for (const [name, w] of work) {
+      if (name === '' || !hasWork(w)) continue;
+      const model = this.tables.get(name);
+      if (!model) throw new Error(`no table model for ${name}`);
+      const evo = model.evolve(w.items.map((i) => i.obj));
+      if (evo) {
+        await this.destination.ensureTables([model.spec], this.opts.signal);
+        evolutions.push(evo.update);
+      }
+      const byAccount = new Map<string, Row[]>();
+      for (const i of w.items) {
+        const row = model.row(i.obj, { account: i.account, syncedAt, version: i.version, deleted: i.deleted, parentId: i.parentId, index: i.index });
+        const rows = byAccount.get(i.account) ?? [];
+        rows.push(row);
+        byAccount.set(i.account, rows);
+      }
+      for (const [account, rows] of byAccount) {
+        batches.push({ table: model.spec, rows });
+        owners.push(`${account}/${name}`);
+      }
+      // Child replacement and sweeps run after the rows of this write (same transaction).
+      for (const rc of w.replaceChildren) {
+        batches.push({ table: model.spec, rows: [], replaceChildren: { ...rc, syncedAt } });
+        owners.push(`${rc.account}/${name}`);
+      }
+      for (const sw of w.sweeps) {
+        batches.push({ table: model.spec, rows: [], sweep: sw });
+        owners.push(`${sw.account}/${name}`);
+      }
+    }
+    const staged = this.state.stage([...evolutions, ...updates]);
+    const stats = await this.destination.write(batches, staged.records, this.opts.signal);
+    staged.commit();
+    for (const [name, w] of work) if (name !== '' && w.items.length > 0) this.onCommitted?.(name, w.items.length);
+    attribute(this.stats, owners, batches, stats);
+  }
+}
+
+function hasWork(w: TableWork): boolean {
+  return w.items.length > 0 || w.replaceChildren.length > 0 || w.sweeps.length > 0;
+}
+
+/** Credit each batch's counts to its account and table (proportionally by rows if only totals came back). */
+function attribute(stats: StreamStats, owners: string[], batches: Batch[], total: WriteStats): void {
+  const rows = batches.reduce((n, b) => n + b.rows.length, 0) || 1;
+  owners.forEach((owner, i) => {
+    const s = stats.get(owner) ?? { inserted: 0, updated: 0, deleted: 0 };
+    stats.set(owner, s);
+    const exact = total.perBatch?.[i];
+    if (exact) {
+      s.inserted += exact.inserted;
+      s.updated += exact.updated;
+      s.deleted += exact.deleted;
+    } else {
+      const share = batches[i]!.rows.length / rows;
+      s.inserted += Math.round(total.inserted * share);
+      s.updated += Math.round(total.updated * share);
+      s.deleted += Math.round(total.deleted * share);
+    }
+  });
+}

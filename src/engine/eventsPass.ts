@@ -1,0 +1,239 @@
+/**
+ * Incremental sync from `/v1/events` (ARCHITECTURE.md §5.3). Events are read oldest first by paging
+ * backwards from the last applied event with `ending_before` (stripe-node's autoPagination does the same
+ * for reverse iteration), plus a re-read of a short overlap before the cursor, deduplicated by event id.
+ * Each page is routed by `data.object.object` to its stream (a table built from the catalogue, no switch
+ * on event types), upserted with the event's `created` as version, soft-deleted on the stream's delete
+ * event, re-fetched when the event was rendered at another API version, and the changed parents' child
+ * lists are refreshed. An anchor older than Stripe's 30-day retention means a gap: the caller
+ * re-backfills.
+ */
+import type { StreamDefinition } from '../catalog/streamDefinition.js';
+import { type EventsState, EVENTS_STATE_STREAM } from '../state/syncState.js';
+import { PINNED_API_VERSION } from '../stripe/client.js';
+import { StripeApiError } from '../stripe/errors.js';
+import type { Item } from './batchWriter.js';
+import { fetchChildren, perParentChildren } from './children.js';
+import { type Emission, emitParents } from './emit.js';
+import type { AnyState, StateUpdate } from './stateStore.js';
+import type { AccountScope, SyncContext } from './syncContext.js';
+
+type Obj = Record<string, unknown>;
+interface StripeEvent {
+  id: string;
+  type: string;
+  created: number;
+  api_version: string | null;
+  account?: string;
+  data: { object: Obj };
+}
+
+export const EVENT_RETENTION_SECONDS = 30 * 86400;
+/** Re-read this much before the cursor: events of the same second may be listed late. */
+export const OVERLAP_SECONDS = 60;
+
+export class EventsGapError extends Error {
+  constructor(readonly cursor: number | null) {
+    super('the events cursor is older than Stripe keeps events (30 days)');
+  }
+}
+
+export interface EventsPassResult {
+  applied: number;
+}
+
+function update(account: string, fn: (s: EventsState) => void): StateUpdate {
+  return { account, stream: EVENTS_STATE_STREAM, apply: (s: AnyState) => fn(s as EventsState) };
+}
+
+/** Set the starting point for incremental sync: the newest event now (call before a first backfill). */
+export async function anchorEvents(ctx: SyncContext, account: AccountScope): Promise<void> {
+  const { body, serverTime } = await ctx.client.getTimed<{ data: StripeEvent[] }>(
+    '/v1/events',
+    { limit: 1 },
+    { account: account.header, signal: ctx.signal, counters: ctx.counters(account.id, 'events') },
+  );
+  const newest = body.data[0];
+  await ctx.writer.update([
+    update(account.id, (s) => {
+      s.cursor = newest ? newest.created : serverTime;
+      s.lastEventId = newest?.id ?? null;
+      s.recentIds = newest ? [newest.id] : [];
+    }),
+  ]);
+}
+
+export async function runEventsPass(ctx: SyncContext, account: AccountScope, now: number): Promise<EventsPassResult> {
+  const state = ctx.state.events(account.id);
+  if (state.cursor === null) throw new EventsGapError(null);
+  if (state.cursor < now - EVENT_RETENTION_SECONDS) throw new EventsGapError(state.cursor);
+  const opts = { account: account.header, signal: ctx.signal, counters: ctx.counters(account.id, 'events') };
+  const seen = new Set(state.recentIds);
+  let cursor = state.cursor;
+  let lastId = state.lastEventId;
+  let recent = [...state.recentIds];
+  let applied = 0;
+
+  const apply = async (events: StripeEvent[], advanceAnchor: boolean) => {
+    const fresh = events.filter((e) => !seen.has(e.id));
+    for (const e of fresh) seen.add(e.id);
+    if (fresh.length > 0) await applyEvents(ctx, account, fresh);
+    applied += fresh.length;
+    for (const e of events) cursor = Math.max(cursor, e.created);
+    const newest = events[events.length - 1];
+    // The overlap re-read may hold events older than the anchor: only forward pages move it.
+    if (newest && advanceAnchor) lastId = newest.id;
+    recent = [...new Set([...recent, ...events.map((e) => e.id)])].slice(-1000);
+    const snapshot = { cursor, lastId, recent };
+    await ctx.writer.update([
+      update(account.id, (s) => {
+        s.cursor = snapshot.cursor;
+        s.lastEventId = snapshot.lastId;
+        s.recentIds = snapshot.recent;
+      }),
+    ]);
+  };
+
+  // 1. The overlap: events at or just before the cursor that may have been listed after we passed.
+  const overlap: StripeEvent[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await ctx.client.list<StripeEvent>(
+      '/v1/events',
+      { limit: 100, created: { gte: state.cursor - OVERLAP_SECONDS, lte: state.cursor }, ...(after ? { starting_after: after } : {}) },
+      opts,
+    );
+    overlap.push(...page.data);
+    if (!page.has_more || page.data.length === 0) break;
+    after = page.data[page.data.length - 1]!.id;
+  }
+  await apply(overlap.reverse(), false);
+
+  // 2. Forward from the anchor, oldest first.
+  if (lastId === null) {
+    // No anchor event (the account had none when we started): read everything since the cursor.
+    const all: StripeEvent[] = [];
+    let sa: string | undefined;
+    for (;;) {
+      const page = await ctx.client.list<StripeEvent>('/v1/events', { limit: 100, created: { gt: state.cursor }, ...(sa ? { starting_after: sa } : {}) }, opts);
+      all.push(...page.data);
+      if (!page.has_more || page.data.length === 0) break;
+      sa = page.data[page.data.length - 1]!.id;
+    }
+    await apply(all.reverse(), true);
+    return { applied };
+  }
+  for (;;) {
+    let page: { data: StripeEvent[]; has_more: boolean };
+    try {
+      page = await ctx.client.list<StripeEvent>('/v1/events', { limit: 100, ending_before: lastId }, opts);
+    } catch (err) {
+      // The anchor event aged out of retention: we cannot know what happened since.
+      if (err instanceof StripeApiError && err.status === 400 && err.code === 'resource_missing') throw new EventsGapError(cursor);
+      throw err;
+    }
+    if (page.data.length === 0) break;
+    await apply([...page.data].reverse(), true);
+    if (!page.has_more) break;
+  }
+  return { applied };
+}
+
+/** Route, collapse per object, re-fetch where needed, and emit one page of events. */
+async function applyEvents(ctx: SyncContext, account: AccountScope, events: StripeEvent[]): Promise<void> {
+  if (ctx.enabled.has('events')) {
+    await ctx.writer.add(
+      'events',
+      events.map((e) => ({ obj: e as unknown as Obj, account: account.id, version: e.created, deleted: false })),
+    );
+  }
+  // Newest event per object wins (events are in ascending order).
+  const latest = new Map<string, { stream: StreamDefinition; event: StripeEvent }>();
+  for (const e of events) {
+    const obj = e.data?.object;
+    if (!obj || typeof obj.object !== 'string' || typeof obj.id !== 'string') continue;
+    const stream = ctx.catalog.streamForObject(obj.object);
+    // Objects we do not keep (discounts, persons, …): skipping them is deliberate.
+    if (!stream || !needed(ctx, stream)) continue;
+    latest.set(`${stream.name}\u0000${obj.id}`, { stream, event: e });
+  }
+  const byStream = new Map<string, { stream: StreamDefinition; emissions: Emission[] }>();
+  for (const { stream, event } of latest.values()) {
+    const emission = await toEmission(ctx, account, stream, event);
+    let b = byStream.get(stream.name);
+    if (!b) {
+      b = { stream, emissions: [] };
+      byStream.set(stream.name, b);
+    }
+    b.emissions.push(emission);
+  }
+  for (const { stream, emissions } of byStream.values()) {
+    if (stream.parent) {
+      // A child object with its own events (tax ids, payment methods, fee refunds).
+      const items: Item[] = emissions.map((em) => ({
+        obj: em.obj,
+        account: account.id,
+        version: em.version,
+        deleted: em.deleted,
+        parentId: typeof em.obj[stream.parent!.key] === 'string' ? (em.obj[stream.parent!.key] as string) : undefined,
+      }));
+      if (ctx.enabled.has(stream.name)) await ctx.writer.add(stream.name, items);
+      continue;
+    }
+    await emitParents(ctx, account, stream, emissions, []);
+    await refreshPerParentChildren(ctx, account, stream, emissions);
+  }
+}
+
+function needed(ctx: SyncContext, stream: StreamDefinition): boolean {
+  return ctx.enabled.has(stream.name) || ctx.catalog.children(stream.name).some((c) => ctx.enabled.has(c.name));
+}
+
+async function toEmission(ctx: SyncContext, account: AccountScope, stream: StreamDefinition, e: StripeEvent): Promise<Emission> {
+  const obj = e.data.object;
+  const deleted = stream.deletedEvent === e.type;
+  if (deleted || e.api_version === PINNED_API_VERSION) return { obj, version: e.created, deleted };
+  // Event payloads keep the API version they were created with (docs.stripe.com/api/events/object):
+  // re-read the object at our pinned version so every row has one shape.
+  const path = retrievePath(stream, obj);
+  if (!path) return { obj, version: e.created, deleted: false };
+  try {
+    const { body, serverTime } = await ctx.client.getTimed<Obj>(path, {}, {
+      account: account.header,
+      signal: ctx.signal,
+      counters: ctx.counters(account.id, stream.name),
+    });
+    const gone = (body as { deleted?: boolean }).deleted === true;
+    return { obj: gone ? obj : body, version: Math.max(serverTime, e.created), deleted: gone };
+  } catch (err) {
+    if (err instanceof StripeApiError && err.status === 404) return { obj, version: e.created, deleted: true };
+    throw err;
+  }
+}
+
+function retrievePath(stream: StreamDefinition, obj: Obj): string | undefined {
+  const id = encodeURIComponent(obj.id as string);
+  if (stream.list) return `${stream.list.path}/${id}`;
+  const p = stream.parent;
+  const parentId = p ? obj[p.key] : undefined;
+  if (!p || typeof parentId !== 'string' || p.params) return undefined;
+  return `${p.path.replace('{id}', encodeURIComponent(parentId))}/${id}`;
+}
+
+/** Children read one request per parent, with no events of their own: re-read for changed parents. */
+async function refreshPerParentChildren(ctx: SyncContext, account: AccountScope, stream: StreamDefinition, emissions: Emission[]): Promise<void> {
+  for (const child of perParentChildren(ctx, stream)) {
+    if (child.incremental === 'events') continue;
+    for (const em of emissions) {
+      if (em.deleted) continue;
+      const parentId = em.obj.id as string;
+      const objs = await fetchChildren(ctx, account, child, parentId);
+      await ctx.writer.add(
+        child.name,
+        objs.map((o) => ({ obj: o, account: account.id, version: em.version, deleted: false, parentId })),
+        [],
+        { replaceChildren: [{ column: child.parent!.key, parentIds: [parentId], account: account.id, version: em.version }] },
+      );
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Runs API work for one account with bounded concurrency: at most `concurrency` tasks in flight, and at
+ * most `perEndpoint` on any one rate-limit endpoint, so a stream with many windows cannot occupy every
+ * slot while its endpoint's 25 req/s is the bottleneck and other endpoints sit idle. Tasks may return
+ * follow-up tasks (the next page, per-parent child fetches). When slots are free and the queue is empty,
+ * `onIdle` can supply more (splitting a long window).
+ */
+export interface Task {
+  /** Rate-limit endpoint the task's request counts against. */
+  endpoint: string;
+  /** Group (stream) the task belongs to: a failed group's queued tasks are dropped. */
+  group: string;
+  run(signal: AbortSignal): Promise<Task[] | undefined>;
+}
+
+export interface SchedulerOptions {
+  concurrency: number;
+  perEndpoint: number;
+  /** Decide what a task failure means: 'fatal' aborts everything, 'group' drops that group's tasks. */
+  classify(error: unknown, task: Task): 'fatal' | 'group';
+  onGroupFailed?(group: string, error: unknown): void;
+  onIdle?(): Task[];
+  signal?: AbortSignal;
+}
+
+export class Scheduler {
+  private readonly queue: Task[] = [];
+  private inFlight = 0;
+  private readonly perEndpoint = new Map<string, number>();
+  private readonly failedGroups = new Set<string>();
+  private readonly abort = new AbortController();
+  private fatal: unknown;
+  private wake?: () => void;
+
+  constructor(private readonly opts: SchedulerOptions) {
+    opts.signal?.addEventListener('abort', () => this.abort.abort(opts.signal?.reason), { once: true });
+  }
+
+  push(...tasks: Task[]): void {
+    for (const t of tasks) if (!this.failedGroups.has(t.group)) this.queue.push(t);
+    this.wake?.();
+  }
+
+  groupFailed(group: string): boolean {
+    return this.failedGroups.has(group);
+  }
+
+  async run(): Promise<void> {
+    for (;;) {
+      if (this.fatal) throw this.fatal;
+      this.abort.signal.throwIfAborted();
+      this.startWhatFits();
+      if (this.inFlight === 0 && this.queue.length === 0) {
+        const more = this.opts.onIdle?.() ?? [];
+        if (more.length === 0) return;
+        this.push(...more);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private startWhatFits(): void {
+    let i = 0;
+    while (this.inFlight < this.opts.concurrency && i < this.queue.length) {
+      const t = this.queue[i]!;
+      if ((this.perEndpoint.get(t.endpoint) ?? 0) >= this.opts.perEndpoint) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.start(t);
+    }
+    // Free slots with an empty queue: ask for more work (window splits) without waiting for a task to end.
+    if (this.inFlight < this.opts.concurrency && this.queue.length === 0 && this.inFlight > 0) {
+      const more = this.opts.onIdle?.() ?? [];
+      if (more.length > 0) {
+        this.push(...more);
+        this.startWhatFits();
+      }
+    }
+  }
+
+  private start(t: Task): void {
+    this.inFlight++;
+    this.perEndpoint.set(t.endpoint, (this.perEndpoint.get(t.endpoint) ?? 0) + 1);
+    t.run(this.abort.signal)
+      .then((next) => {
+        if (next && !this.failedGroups.has(t.group)) this.push(...next);
+      })
+      .catch((err: unknown) => {
+        if (this.abort.signal.aborted && !this.fatal) return;
+        if (this.opts.classify(err, t) === 'fatal') {
+          this.fatal ??= err;
+          this.abort.abort(err);
+          return;
+        }
+        if (!this.failedGroups.has(t.group)) {
+          this.failedGroups.add(t.group);
+          for (let k = this.queue.length - 1; k >= 0; k--) if (this.queue[k]!.group === t.group) this.queue.splice(k, 1);
+          this.opts.onGroupFailed?.(t.group, err);
+        }
+      })
+      .finally(() => {
+        this.inFlight--;
+        this.perEndpoint.set(t.endpoint, (this.perEndpoint.get(t.endpoint) ?? 1) - 1);
+        this.wake?.();
+      });
+  }
+}
