@@ -145,7 +145,7 @@ export class StripeClient {
         if (res && typeof res === 'object') {
           const last = (res as { lastResponse?: { headers?: Record<string, string> } }).lastResponse;
           if (meta) meta.date = last?.headers?.date;
-          delete (res as { lastResponse?: unknown }).lastResponse;
+          // `lastResponse` is a non-enumerable, non-configurable property: invisible to Object.keys and JSON.
         }
         return res as T;
       } catch (raw) {
