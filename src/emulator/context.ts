@@ -87,7 +87,9 @@ export class Context implements MutationContext {
     const coll = this.data.collection(resource);
     if (coll.has(obj.id)) throw new Error(`${resource} ${obj.id} already exists`);
     coll.put(obj, this.now);
-    const type = eventType(opts.emit, this.deps.registry.get(resource).events?.created);
+    const type = this.recording()
+      ? eventType(opts.emit, this.deps.registry.get(resource).events?.created)
+      : undefined;
     // Rendered as `resource` (not looked up by `object`, which several resources may share).
     if (type) this.emitSnapshot(type, this.snapshot(resource, obj)!);
     return obj;
@@ -96,7 +98,7 @@ export class Context implements MutationContext {
   save(resource: string, obj: StripeObject, opts: { emit?: boolean | string } = {}): StripeObject {
     const coll = this.data.collection(resource);
     const def = this.deps.registry.get(resource);
-    const type = eventType(opts.emit, def.events?.updated);
+    const type = this.recording() ? eventType(opts.emit, def.events?.updated) : undefined;
     const before = type ? this.snapshot(resource, coll.getObject<StripeObject>(obj.id)) : undefined;
     coll.put(obj, this.now);
     if (type) {
@@ -111,7 +113,7 @@ export class Context implements MutationContext {
     const current = coll.getObject<StripeObject>(id);
     if (!current) return;
     const def = this.deps.registry.get(resource);
-    const type = eventType(opts.emit, def.events?.deleted);
+    const type = this.recording() ? eventType(opts.emit, def.events?.deleted) : undefined;
     const snapshot = type ? this.snapshot(resource, current) : undefined;
     coll.remove(id, this.now, { ...current, deleted: true });
     // `*.deleted` events carry the object as it was, the way Stripe sends them.
@@ -119,9 +121,18 @@ export class Context implements MutationContext {
   }
 
   emit(type: string, obj: StripeObject, previousAttributes?: Record<string, unknown>): void {
+    if (!this.recording()) return;
     const def = this.deps.registry.byObject(obj.object);
     const snap = def ? this.snapshot(def.name, obj)! : obj;
     this.emitSnapshot(type, snap, previousAttributes);
+  }
+
+  /**
+   * Whether events made now are kept. The seed sets `eventsSince` to skip history Stripe would have
+   * expired; skipping it here also skips rendering snapshots and diffing previous_attributes for them.
+   */
+  private recording(): boolean {
+    return this.now >= this.deps.eventsSince();
   }
 
   create(resource: string, params: FormParams): StripeObject {

@@ -68,7 +68,9 @@ export async function handleControl(emu: Emulator, req: ApiRequest, form: FormPa
     case 'GET /_emulator/clock':
       return json({ now: emu.clock.now() });
     case 'POST /_emulator/clock':
-      return json({ now: emu.clock.advance(ClockBody.parse(body()).advance) });
+      emu.clock.advance(ClockBody.parse(body()).advance);
+      emu.tickAll();
+      return json({ now: emu.clock.now() });
     case 'GET /_emulator/faults':
       return json({ rules: emu.faults.list() });
     case 'POST /_emulator/faults': {
@@ -121,6 +123,7 @@ export async function handleControl(emu: Emulator, req: ApiRequest, form: FormPa
     case 'GET /_emulator/accounts':
       return json({ accounts: emu.store.allAccounts().map((a) => ({ ...a.info, object: undefined })) });
     case 'GET /_emulator/ground-truth':
+      emu.tickAll();
       return json(groundTruth(emu, form));
     default: {
       const v = /^\/_emulator\/accounts\/([^/]+)\/api_version$/.exec(path);

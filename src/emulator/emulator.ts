@@ -84,6 +84,11 @@ export class Emulator {
   readonly faults: Faults;
   readonly latency: Latency;
   readonly stats = new RequestStats();
+  /**
+   * Things Stripe does by itself as time passes (funds becoming available, payouts paid), applied to an
+   * account before each of its requests and before ground-truth dumps — so every reader sees them.
+   */
+  readonly tickers: ((ctx: Context) => void)[] = [];
   readonly idempotency = new IdempotencyCache();
   keys: KeyRing;
   random: Random;
@@ -134,12 +139,23 @@ export class Emulator {
     this.rateLimiter.clearWindows();
     this.random = new Random(seed);
     this.ids = new IdGenerator(this.random);
+    // The platform id was drawn from this same seed: the first `acct_` id drawn again would collide with it.
+    this.ids.reserve(this.platformAccount);
     this.eventsSince = 0;
     this.store.addAccount({
       id: this.platformAccount,
       apiVersion: PINNED_API_VERSION,
       object: platformAccountObject(this.platformAccount, this.clock.now()),
     });
+  }
+
+  /** Apply time-driven changes in every account (after the clock moved, before a ground-truth dump). */
+  tickAll(): void {
+    if (this.tickers.length === 0) return;
+    for (const account of this.store.allAccounts()) {
+      const ctx = this.context(account.info.id);
+      for (const tick of this.tickers) tick(ctx);
+    }
   }
 
   newId(prefix: string, length = 24): string {
@@ -278,6 +294,7 @@ export class Emulator {
       requestId: req.method === 'GET' ? null : requestId,
       idempotencyKey: idemKey ?? null,
     });
+    for (const tick of this.tickers) tick(ctx);
     const result = operate(this, ctx, account, match, params, req.path);
     if (idemKey !== undefined)
       this.idempotency.store(account.info.id, idemKey, fingerprint, 200, result.body, now);

@@ -5,6 +5,7 @@ import { handleControl } from './control.js';
 import { Emulator, type EmulatorOptions } from './emulator.js';
 import { listen } from './http/server.js';
 import { CUSTOM_ROUTES, RESOURCES } from './resources/index.js';
+import { settle } from './resources/payments/settle.js';
 import { type SeedSize, type SeedSummary, seedEmulator } from './seed/index.js';
 
 export { Emulator, PINNED_API_VERSION } from './emulator.js';
@@ -31,6 +32,7 @@ export interface RunningEmulator {
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const emulator = new Emulator(RESOURCES, CUSTOM_ROUTES, options);
   emulator.setControlHandler(handleControl);
+  emulator.tickers.push(settle);
   return emulator;
 }
 

@@ -58,6 +58,11 @@ export class IdGenerator {
 
   constructor(private readonly random: Random) {}
 
+  /** Never hand out `id` (an id that exists already, such as the platform account's). */
+  reserve(id: string): void {
+    this.seen.add(id);
+  }
+
   next(prefix: string, length = 24): string {
     for (;;) {
       const id = `${prefix}_${this.random.chars(length)}`;
