@@ -7,8 +7,8 @@
  */
 import { invalidRequest } from '../../apiError.js';
 import type { FormParams } from '../../formBody.js';
-import type { MutationContext, ResourceDef, StripeObject } from '../../resource.js';
-import { arr, bool, int, metadata, nullableStr, obj, oneOf, str } from '../params.js';
+import type { ResourceDef, StripeObject } from '../../resource.js';
+import { arr, int, metadata, nullableStr, obj, oneOf, str } from '../params.js';
 import { recordBalanceChange } from './customerBalanceTransactions.js';
 import { createTaxId } from './customerTaxIds.js';
 import { allowOnly } from './pricing.js';
@@ -74,7 +74,7 @@ function invoiceSettings(
 }
 
 /** Fields create and update share. */
-function applyCommon(ctx: MutationContext, c: StripeObject, params: FormParams): void {
+function applyCommon(c: StripeObject, params: FormParams): void {
   const set = (k: string, v: unknown) => {
     if (v !== undefined) c[k] = v;
   };
@@ -107,7 +107,6 @@ function applyCommon(ctx: MutationContext, c: StripeObject, params: FormParams):
   }
   c.invoice_settings = invoiceSettings(params, c.invoice_settings as Record<string, unknown> | null);
   c.metadata = metadata(params, c.metadata as Record<string, string>);
-  void ctx;
 }
 
 export const customers: ResourceDef = {
@@ -166,7 +165,7 @@ export const customers: ResourceDef = {
       tax_exempt: 'none',
       test_clock: str(params, 'test_clock') ?? null,
     };
-    applyCommon(ctx, c, params);
+    applyCommon(c, params);
     const balance = int(params, 'balance');
     ctx.insert('customers', c);
     if (balance) recordBalanceChange(ctx, c, balance, { type: 'adjustment', currency: 'usd' });
@@ -182,7 +181,7 @@ export const customers: ResourceDef = {
   update(ctx, current, params) {
     allowOnly(params, UPDATE_PARAMS);
     const c: StripeObject = structuredClone(current);
-    applyCommon(ctx, c, params);
+    applyCommon(c, params);
     const ds = nullableStr(params, 'default_source');
     if (ds !== undefined) c.default_source = ds;
     const balance = int(params, 'balance');
@@ -195,7 +194,6 @@ export const customers: ResourceDef = {
       });
       c.balance = txn.ending_balance;
     }
-    void bool;
     return c;
   },
 

@@ -94,16 +94,6 @@ export function saveQuietly<T extends StripeObject>(ctx: MutationContext, resour
   return next;
 }
 
-/** Stripe's "No such customer: 'cus_…'" (400 on a referencing parameter). */
-export function requireObject(
-  ctx: MutationContext,
-  resource: string,
-  id: string,
-  param: string,
-): StripeObject {
-  return ctx.require(resource, id, param);
-}
-
 /**
  * Whether another part of the emulator registered `resource` (the payments resources land separately;
  * billing must work with and without them). Looking up an unregistered collection throws.
