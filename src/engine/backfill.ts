@@ -5,6 +5,7 @@
  * last commit left off. Children come from the embedded lists (completed when `has_more`) or, for
  * children that are not embedded, from one request per parent.
  */
+import { failpoint } from './failpoints.js';
 import type { StreamDefinition } from '../catalog/streamDefinition.js';
 import type { StreamState, WindowState } from '../state/syncState.js';
 import { StripeApiError } from '../stripe/errors.js';
@@ -88,6 +89,7 @@ export class BackfillUnit {
     const rt: WindowRuntime = { state: fresh, chain: Promise.resolve(), queued: false };
     this.windows.set(id, rt);
     this.remaining++;
+    failpoint('backfill.split');
     const oldId = old.id;
     const mid = bestPoint;
     void this.ctx.writer.update([
@@ -147,6 +149,7 @@ export class BackfillUnit {
       }
       throw err;
     }
+    failpoint('backfill.afterPage');
     const objs = res.body.data;
     const last = objs[objs.length - 1];
     ws.cursor = last ? (last.id as string) : ws.cursor;
@@ -182,6 +185,7 @@ export class BackfillUnit {
     // Rows of this page (and embedded children) go to the writer now; the cursor follows once the
     // per-parent children are queued too, and never before an earlier page's cursor.
     await emitParents(this.ctx, this.account, list, emissions, [], this.opts.consumers);
+    failpoint('backfill.afterEmit');
     const prev = w.chain;
     w.chain = prev
       .then(() => Promise.all(childDone))
@@ -200,6 +204,7 @@ export class BackfillUnit {
 
   private async emitPerParent(child: StreamDefinition, parentId: string, version: number): Promise<void> {
     const objs = await fetchChildren(this.ctx, this.account, child, parentId);
+    failpoint('backfill.child');
     const items: Item[] = objs.map((o) => ({ obj: o, account: this.account.id, version, deleted: false, parentId }));
     await this.ctx.writer.add(child.name, items, [], {
       replaceChildren: [{ column: child.parent!.key, parentIds: [parentId], account: this.account.id, version }],

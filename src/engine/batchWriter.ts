@@ -5,6 +5,7 @@
  * serialized, and producers wait when the buffer is full, so memory is bounded by `maxBufferedRows`
  * whatever the account size.
  */
+import { failpoint } from './failpoints.js';
 import type { Batch, Destination, WriteStats } from '../destinations/destination.js';
 import type { Row } from '../schema/rowBuilder.js';
 import type { StateStore, StateUpdate } from './stateStore.js';
@@ -154,7 +155,9 @@ export class BatchWriter {
       }
     }
     const staged = this.state.stage([...evolutions, ...updates]);
+    failpoint('writer.beforeWrite');
     const stats = await this.destination.write(batches, staged.records, this.opts.signal);
+    failpoint('writer.afterWrite');
     staged.commit();
     for (const [name, w] of work) if (name !== '' && w.items.length > 0) this.onCommitted?.(name, w.items.length);
     attribute(this.stats, owners, batches, stats);

@@ -5,6 +5,7 @@
  * lookback for the same reason). The cursor moves to the listing's start time only after every page is
  * queued, so a crash simply repeats the listing.
  */
+import { failpoint } from './failpoints.js';
 import type { StreamDefinition } from '../catalog/streamDefinition.js';
 import type { StreamState } from '../state/syncState.js';
 import { emitParents } from './emit.js';
@@ -26,6 +27,7 @@ export async function runCreatedPass(ctx: SyncContext, account: AccountScope, st
       { account: account.header, signal: ctx.signal, counters: ctx.counters(account.id, stream.name) },
     );
     startedAt ??= serverTime;
+    failpoint('created.afterPage');
     await emitParents(
       ctx,
       account,

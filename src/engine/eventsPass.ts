@@ -8,6 +8,7 @@
  * lists are refreshed. An anchor older than Stripe's 30-day retention means a gap: the caller
  * re-backfills.
  */
+import { failpoint } from './failpoints.js';
 import type { StreamDefinition } from '../catalog/streamDefinition.js';
 import { type EventsState, EVENTS_STATE_STREAM } from '../state/syncState.js';
 import { PINNED_API_VERSION } from '../stripe/client.js';
@@ -54,6 +55,7 @@ export async function anchorEvents(ctx: SyncContext, account: AccountScope): Pro
     { account: account.header, signal: ctx.signal, counters: ctx.counters(account.id, 'events') },
   );
   const newest = body.data[0];
+  failpoint('anchor.afterList');
   await ctx.writer.update([
     update(account.id, (s) => {
       s.cursor = newest ? newest.created : serverTime;
@@ -77,7 +79,9 @@ export async function runEventsPass(ctx: SyncContext, account: AccountScope, now
   const apply = async (events: StripeEvent[], advanceAnchor: boolean) => {
     const fresh = events.filter((e) => !seen.has(e.id));
     for (const e of fresh) seen.add(e.id);
+    failpoint('events.afterList');
     if (fresh.length > 0) await applyEvents(ctx, account, fresh);
+    failpoint('events.afterApply');
     applied += fresh.length;
     for (const e of events) cursor = Math.max(cursor, e.created);
     const newest = events[events.length - 1];
