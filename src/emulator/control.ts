@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ApiError, notFound } from './apiError.js';
 import type { ApiRequest, ApiResponse, Emulator } from './emulator.js';
 import type { FormParams } from './formBody.js';
-import type { StripeObject } from './resource.js';
+import type { ResourceDef, StripeObject } from './resource.js';
 import { seedEmulator } from './seed/index.js';
 
 const json = (body: unknown, status = 200): ApiResponse => ({
@@ -157,6 +157,18 @@ function info(emu: Emulator) {
  * Every live and deleted object per account and resource, rendered the way the API returns them
  * (embedded lists included). `?account=acct_…` and `?resource=customers` narrow it.
  */
+/**
+ * What tests need to know beyond the API's view, under `_gt` (never part of Stripe's shape): the parent
+ * id of a child object whose API shape lacks it, and the emulator's private fields (e.g. which prices
+ * are inline, which lists cannot show).
+ */
+function groundTruthMeta(def: ResourceDef, stored: StripeObject): Record<string, unknown> {
+  const meta: Record<string, unknown> = {};
+  if (def.parent) meta.parent = stored[def.parent.field] ?? null;
+  for (const f of def.hiddenFields ?? []) if (stored[f] !== undefined) meta[f] = stored[f];
+  return meta;
+}
+
 function groundTruth(emu: Emulator, form: FormParams) {
   const only = (v: unknown) =>
     v === undefined ? undefined : new Set(Array.isArray(v) ? v.map(String) : [String(v)]);
@@ -171,13 +183,15 @@ function groundTruth(emu: Emulator, form: FormParams) {
       const def = emu.registry.get(coll.name);
       const live: StripeObject[] = [];
       for (const rec of coll.records()) {
-        live.push(emu.renderer.render(account, def, JSON.parse(rec.json) as StripeObject, []));
+        const stored = JSON.parse(rec.json) as StripeObject;
+        live.push({ ...emu.renderer.render(account, def, stored, []), _gt: groundTruthMeta(def, stored) });
       }
       // As last seen, flagged `deleted`; the emulator's private filter fields are not part of it.
       const deleted = [...coll.deleted.values()].map((d) => {
         const obj = JSON.parse(d.json) as StripeObject;
+        const meta = groundTruthMeta(def, obj);
         for (const f of def.hiddenFields ?? []) delete obj[f];
-        return obj;
+        return { ...obj, _gt: meta };
       });
       perResource[coll.name] = { live, deleted };
     }

@@ -96,6 +96,8 @@ export async function syncAccount(ctx: SyncContext, account: AccountScope, opts:
     return reconcile ? 'new-sweep' : 'resume';
   });
 
+  // The events pass and created passes start from durable state (anchor, backfill completion).
+  await ctx.writer.flush();
   if (eventsUsable) {
     try {
       await runEventsPass(ctx, account, serverNow);
@@ -106,6 +108,7 @@ export async function syncAccount(ctx: SyncContext, account: AccountScope, opts:
         );
         await anchorEvents(ctx, account);
         await runBackfills((list) => (list.incremental === 'events' || list.incremental === 'full' ? 'new-sweep' : 'resume'));
+        await ctx.writer.flush();
         await runEventsPass(ctx, account, serverNow);
       } else if (err instanceof StripePermissionError) {
         opts.warn(`account ${account.id}: the key cannot read events; changes will be picked up by re-listing`);
@@ -113,6 +116,7 @@ export async function syncAccount(ctx: SyncContext, account: AccountScope, opts:
     }
   }
 
+  await ctx.writer.flush();
   for (const name of enabled) {
     const s = ctx.catalog.get(name);
     if (s.incremental !== 'created' || !s.list || outcomes.has(name)) continue;

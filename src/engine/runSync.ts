@@ -4,6 +4,7 @@
  * run row per account and stream in `_stripe_elt_runs`.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Catalog, catalog as defaultCatalog } from '../catalog/registry.js';
 import { currencyRows } from '../catalog/currencies.js';
 import { type Config, requireApiKey } from '../config/config.js';
@@ -68,6 +69,8 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   const cat = opts.catalog ?? defaultCatalog;
   const enabled = selectStreams(cat, opts.streams ?? config.sync.streams, config.sync.excludeStreams);
   const signal = opts.signal ?? new AbortController().signal;
+  // Every in-flight request and budget wait listens on the run's signal.
+  setMaxListeners(10_000, signal);
   const client = new StripeClient({
     apiKey: config.stripe.apiKey,
     apiBase: config.stripe.apiBase,
