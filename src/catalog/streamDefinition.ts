@@ -66,6 +66,12 @@ export interface StreamDefinition {
    * re-list the whole stream this often to catch what events did not say.
    */
   reconcileHours?: number;
+  /**
+   * Objects of this stream that change without an event of their own but are named in another stream's
+   * event payloads: when such a payload arrives, the named objects are re-read by id. `path` walks the
+   * payload (arrays are traversed): invoice items pulled onto an invoice appear in its `lines`.
+   */
+  refreshFrom?: { stream: string; path: string }[];
   /** Listed only for the platform account (Connect: `/v1/accounts` is empty for connected accounts). */
   platformOnly?: boolean;
   /**

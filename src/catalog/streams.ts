@@ -169,6 +169,8 @@ export const STREAMS: readonly StreamDefinition[] = [
     list: { path: '/v1/events', createdFilter: true },
     primaryKey: ['id'],
     incremental: 'events',
+    // The list shows only the last 30 days: an event missing from a re-list has expired, not vanished.
+    partialList: true,
     notes: 'Stripe keeps events 30 days; this table keeps every event ever synced. Fed by the events pass itself.',
   },
   {
@@ -220,6 +222,8 @@ export const STREAMS: readonly StreamDefinition[] = [
     events: ['invoiceitem.created', 'invoiceitem.deleted'],
     deletedEvent: 'invoiceitem.deleted',
     incremental: 'events',
+    // No invoiceitem.updated: an item pulled onto an invoice shows up only in that invoice's lines.
+    refreshFrom: [{ stream: 'invoices', path: 'lines.data.parent.invoice_item_details.invoice_item' }],
     // There is no invoiceitem.updated event (STRIPE-API-NOTES.md §2): updates only show in a re-list.
     reconcileHours: DAY,
   },

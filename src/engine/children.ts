@@ -6,6 +6,7 @@
  * line removed from an invoice is flagged `_deleted`.
  */
 import type { StreamDefinition } from '../catalog/streamDefinition.js';
+import { StripeApiError } from '../stripe/errors.js';
 import type { Item } from './batchWriter.js';
 import { type AccountScope, type SyncContext, counterKey } from './syncContext.js';
 
@@ -36,11 +37,19 @@ export async function fetchChildren(
   const out: Obj[] = [];
   let cursor = startingAfter;
   for (;;) {
-    const page = await ctx.client.list<Obj>(
-      path,
-      { ...params, limit: 100, ...(cursor ? { starting_after: cursor } : {}) },
-      { account: account.header, signal: ctx.signal, counters: ctx.counters(account.id, child.name) },
-    );
+    let page: { data: Obj[]; has_more: boolean };
+    try {
+      page = await ctx.client.list<Obj>(
+        path,
+        { ...params, limit: 100, ...(cursor ? { starting_after: cursor } : {}) },
+        { account: account.header, signal: ctx.signal, counters: ctx.counters(account.id, child.name) },
+      );
+    } catch (err) {
+      // The parent was deleted after we saw it (404 on the child endpoint): it has no children now;
+      // its own delete event or a sweep flags the parent.
+      if (err instanceof StripeApiError && err.status === 404) return out;
+      throw err;
+    }
     out.push(...page.data);
     if (!page.has_more || page.data.length === 0) return out;
     cursor = page.data[page.data.length - 1]!.id as string;

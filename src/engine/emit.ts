@@ -30,11 +30,12 @@ export async function emitParents(
   // Children of each live parent, completed (extra requests only when an embedded list has more).
   const childBatches = new Map<string, { stream: StreamDefinition; items: Item[]; parents: Map<number, string[]> }>();
   for (const e of objs) {
-    // A deleted parent lists no children any more: all of its child rows are flagged deleted.
+    // A deleted parent lists no children any more: its child rows are flagged deleted. Children with
+    // events of their own (payment methods, tax ids) say themselves what happened to them.
     const children = e.deleted
       ? ctx.catalog
           .children(stream.name)
-          .filter((c) => consumers.has(c.name))
+          .filter((c) => consumers.has(c.name) && c.incremental === 'parent')
           .map((c) => ({ stream: c, parentId: e.obj.id as string, items: [] as Item[] }))
       : await embeddedChildren(ctx, account, stream, e.obj, e.version, consumers);
     for (const c of children) {

@@ -171,6 +171,7 @@ async function applyEvents(ctx: SyncContext, account: AccountScope, events: Stri
     }
     b.emissions.push(emission);
   }
+  await refreshRelated(ctx, account, byStream);
   for (const { stream, emissions } of byStream.values()) {
     if (stream.parent) {
       // A child object with its own events (tax ids, payment methods, fee refunds).
@@ -239,5 +240,59 @@ async function refreshPerParentChildren(ctx: SyncContext, account: AccountScope,
         { replaceChildren: [{ column: child.parent!.key, parentIds: [parentId], account: account.id, version: em.version }] },
       );
     }
+  }
+}
+
+/** Values at a dotted path, traversing arrays: `lines.data.parent.x` over `{lines: {data: [...]}}`. */
+export function valuesAt(obj: unknown, path: string): unknown[] {
+  let current: unknown[] = [obj];
+  for (const seg of path.split('.')) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      const items = Array.isArray(v) ? v : [v];
+      for (const it of items) if (it && typeof it === 'object' && seg in it) next.push((it as Obj)[seg]);
+    }
+    current = next;
+  }
+  return current.flatMap((v) => (Array.isArray(v) ? v : [v]));
+}
+
+/**
+ * Re-read objects that changed without an event of their own but are named in this page's payloads
+ * (catalogue `refreshFrom`), adding them to the page's emissions.
+ */
+async function refreshRelated(
+  ctx: SyncContext,
+  account: AccountScope,
+  byStream: Map<string, { stream: StreamDefinition; emissions: Emission[] }>,
+): Promise<void> {
+  for (const target of ctx.catalog.streams) {
+    if (!target.refreshFrom || !target.list || !ctx.enabled.has(target.name)) continue;
+    const ids = new Set<string>();
+    for (const rf of target.refreshFrom) {
+      for (const em of byStream.get(rf.stream)?.emissions ?? []) {
+        if (em.deleted) continue;
+        for (const v of valuesAt(em.obj, rf.path)) if (typeof v === 'string') ids.add(v);
+      }
+    }
+    // Re-read even objects this page has an event for: that event's snapshot may predate the change.
+    const fresh: Emission[] = [];
+    for (const id of ids) {
+      try {
+        const { body, serverTime } = await ctx.client.getTimed<Obj>(`${target.list.path}/${encodeURIComponent(id)}`, {}, {
+          account: account.header,
+          signal: ctx.signal,
+          counters: ctx.counters(account.id, target.name),
+        });
+        fresh.push({ obj: body, version: serverTime, deleted: (body as { deleted?: boolean }).deleted === true });
+      } catch (err) {
+        if (!(err instanceof StripeApiError && err.status === 404)) throw err;
+      }
+    }
+    if (fresh.length === 0) continue;
+    const entry = byStream.get(target.name) ?? { stream: target, emissions: [] };
+    const refreshed = new Set(fresh.map((e) => e.obj.id));
+    entry.emissions = [...entry.emissions.filter((e) => !refreshed.has(e.obj.id)), ...fresh];
+    byStream.set(target.name, entry);
   }
 }

@@ -63,7 +63,9 @@ export function finalizeInvoice(
     webhooks_delivered_at: ctx.now,
   };
   inv = withTotals(ctx, inv);
-  if (draft.number === null) saveQuietly(ctx, 'customers', { ...customer, next_invoice_sequence: seq + 1 });
+  // A visible attribute of the customer changes, so it is a customer.updated like any other change
+  // (an extractor following events must see it).
+  if (draft.number === null) ctx.save('customers', { ...customer, next_invoice_sequence: seq + 1 });
   if (applied !== 0) {
     recordBalanceChange(ctx, customer, -applied, {
       type: 'applied_to_invoice',
