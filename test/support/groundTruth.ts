@@ -158,7 +158,8 @@ export async function compareWithGroundTruth(gt: GroundTruth, reader: WarehouseR
           else if (col.name === 'index') want = index ?? null;
           else continue;
           const have = normalize(types.get(col.name)!, r[col.name]);
-          if (JSON.stringify(have) !== JSON.stringify(want)) {
+          // Deep equality, key order aside (jsonb stores object keys in its own order).
+          if (canonical(have) !== canonical(want)) {
             note(`${account} ${k}.${col.name}: warehouse ${JSON.stringify(have)?.slice(0, 120)} ≠ Stripe ${JSON.stringify(want)?.slice(0, 120)}`);
           }
         }
@@ -176,4 +177,11 @@ export async function compareWithGroundTruth(gt: GroundTruth, reader: WarehouseR
     diffs.push(...out);
   }
   return diffs;
+}
+
+/** JSON with object keys sorted at every level. */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
 }

@@ -1,6 +1,7 @@
 /** Read warehouse tables back as plain objects, for comparisons with the emulator's ground truth. */
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
+import { decodeNulJson, decodeNulText } from '../../src/destinations/sql/nulEscape.js';
 import type { WarehouseReader } from './groundTruth.js';
 
 type Obj = Record<string, unknown>;
@@ -27,6 +28,23 @@ export async function duckdbReader(file: string): Promise<WarehouseReader & { cl
   };
 }
 
+/** Exact numbers as text, and the documented NUL escape undone (see src/destinations/sql/nulEscape.ts). */
+function parser(oid: number, format?: string): (v: string) => unknown {
+  switch (oid) {
+    case 20: // int8
+    case 1700: // numeric
+      return (v) => v;
+    case 25: // text
+    case 1043: // varchar
+      return (v) => decodeNulText(v);
+    case 114: // json
+    case 3802: // jsonb
+      return (v) => JSON.parse(decodeNulJson(v));
+    default:
+      return pg.types.getTypeParser(oid, format as 'text');
+  }
+}
+
 export function postgresReader(url: string, schema: string): WarehouseReader & { close(): Promise<void> } {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   // Keep numeric and bigint as text (exact), timestamps as Date, json/jsonb parsed.
@@ -34,7 +52,10 @@ export function postgresReader(url: string, schema: string): WarehouseReader & {
     async rows(table: string): Promise<Obj[]> {
       const exists = await pool.query('select 1 from information_schema.tables where table_schema = $1 and table_name = $2', [schema, table]);
       if (exists.rowCount === 0) return [];
-      const res = await pool.query({ text: `select * from "${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`, types: { getTypeParser: (oid: number, format?: string) => (oid === 20 || oid === 1700 ? (v: string) => v : pg.types.getTypeParser(oid, format as 'text')) } });
+      const res = await pool.query({
+        text: `select * from "${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`,
+        types: { getTypeParser: parser },
+      });
       return res.rows as Obj[];
     },
     close: () => pool.end(),
