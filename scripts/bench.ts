@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -38,7 +38,19 @@ function machine(): string {
 async function startEmulator(seed: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ['--max-old-space-size=6144', join(root, 'bin/stripe-elt.js'), 'emulator', '--seed', seed, '--port', '0', '--rate-profile', 'live', '--latency', 'realistic'],
+    [
+      '--max-old-space-size=6144',
+      join(root, 'bin/stripe-elt.js'),
+      'emulator',
+      '--seed',
+      seed,
+      '--port',
+      '0',
+      '--rate-profile',
+      'live',
+      '--latency',
+      'realistic',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } },
   );
   const lines = createInterface({ input: child.stderr! });
@@ -47,7 +59,10 @@ async function startEmulator(seed: string): Promise<{ url: string; child: ChildP
     lines.on('line', (l) => {
       try {
         const rec = JSON.parse(l) as { url?: string; msg?: string; seconds?: number; objects?: number };
-        if (rec.msg === 'seeded') console.log(`  seeded ${rec.objects?.toLocaleString('en-US')} objects in ${rec.seconds?.toFixed(1)} s`);
+        if (rec.msg === 'seeded')
+          console.log(
+            `  seeded ${rec.objects?.toLocaleString('en-US')} objects in ${rec.seconds?.toFixed(1)} s`,
+          );
         if (rec.url) resolve(rec.url);
       } catch {
         /* not JSON */
@@ -58,14 +73,27 @@ async function startEmulator(seed: string): Promise<{ url: string; child: ChildP
 }
 
 async function control(url: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}/_emulator/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const res = await fetch(
+    `${url}/_emulator/${path}`,
+    body === undefined
+      ? {}
+      : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+  );
   return (await res.json()) as Record<string, unknown>;
 }
 
 interface RunResult {
   seconds: number;
   peakRssMb: number;
-  report: { streams: { inserted: number; updated: number; deleted: number; apiRequests: number; rateLimited: number }[] };
+  report: {
+    streams: {
+      inserted: number;
+      updated: number;
+      deleted: number;
+      apiRequests: number;
+      rateLimited: number;
+    }[];
+  };
 }
 
 async function runSync(env: Record<string, string>): Promise<RunResult> {
@@ -94,7 +122,11 @@ async function runSync(env: Record<string, string>): Promise<RunResult> {
 }
 
 /** Requests/s the limits allow for these per-endpoint request counts: max(total/global, busiest/per-endpoint). */
-function ceiling(endpoints: Record<string, Record<string, number>>): { requests: number; minSeconds: number; busiest: string } {
+function ceiling(endpoints: Record<string, Record<string, number>>): {
+  requests: number;
+  minSeconds: number;
+  busiest: string;
+} {
   let total = 0;
   let busiest = '';
   let busiestN = 0;
@@ -131,11 +163,21 @@ async function mutate(url: string, n: number): Promise<void> {
   await control(url, 'rate', { profile: 'off' });
   const latency = await fetch(`${url}/_emulator/latency`).then((r) => r.json());
   await control(url, 'latency', { baseMs: 0, perObjectMs: 0, jitterMs: 0 });
-  const headers = { authorization: `Bearer ${LIVE_KEY}`, 'content-type': 'application/x-www-form-urlencoded' };
-  const list = (await (await fetch(`${url}/v1/customers?limit=100`, { headers })).json()) as { data: { id: string }[] };
+  const headers = {
+    authorization: `Bearer ${LIVE_KEY}`,
+    'content-type': 'application/x-www-form-urlencoded',
+  };
+  const list = (await (await fetch(`${url}/v1/customers?limit=100`, { headers })).json()) as {
+    data: { id: string }[];
+  };
   for (let i = 0; i < n; i++) {
     const c = list.data[i % list.data.length]!;
-    const body = i % 3 === 0 ? `metadata[bench_round]=${i}` : i % 3 === 1 ? `description=bench%20${i}` : `email=bench${i}%40example.com`;
+    const body =
+      i % 3 === 0
+        ? `metadata[bench_round]=${i}`
+        : i % 3 === 1
+          ? `description=bench%20${i}`
+          : `email=bench${i}%40example.com`;
     await fetch(`${url}/v1/customers/${c.id}`, { method: 'POST', headers, body });
   }
   await control(url, 'latency', latency);
@@ -145,22 +187,39 @@ async function mutate(url: string, n: number): Promise<void> {
 async function main(): Promise<void> {
   console.log(`stripe-elt bench on ${machine()}`);
   if (args.has('load-only')) {
-    execFileSync('npx', ['tsx', join(root, 'scripts/bench-load.ts'), ...process.argv.slice(2).filter((a) => a !== '--load-only')], { stdio: 'inherit' });
+    execFileSync(
+      'npx',
+      [
+        'tsx',
+        join(root, 'scripts/bench-load.ts'),
+        ...process.argv.slice(2).filter((a) => a !== '--load-only'),
+      ],
+      { stdio: 'inherit' },
+    );
     return;
   }
-  if (!existsSync(join(root, 'dist/cli/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(join(root, 'dist/cli/main.js')))
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   const seed = args.get('seed') ?? 'large';
   const dests = (args.get('dest') ?? 'duckdb,postgres').split(',');
   const pgUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   console.log(`seeding ${seed} in the emulator (separate process, live rate profile, realistic latency)…`);
   const emu = await startEmulator(seed);
   try {
-    const common: Record<string, string> = { STRIPE_API_KEY: LIVE_KEY, STRIPE_API_BASE: emu.url, STRIPE_ACCOUNTS: 'all' };
+    const common: Record<string, string> = {
+      STRIPE_API_KEY: LIVE_KEY,
+      STRIPE_API_BASE: emu.url,
+      STRIPE_ACCOUNTS: 'all',
+    };
     if (args.has('streams')) common.STREAMS = args.get('streams')!;
     for (const dest of dests) {
       const schema = `bench_${Date.now()}`;
       const duckFile = join(tmpdir(), `stripe-elt-bench-${Date.now()}.duckdb`);
-      const env = { ...common, DESTINATION_URL: dest === 'duckdb' ? `duckdb:${duckFile}` : pgUrl, DESTINATION_SCHEMA: schema };
+      const env = {
+        ...common,
+        DESTINATION_URL: dest === 'duckdb' ? `duckdb:${duckFile}` : pgUrl,
+        DESTINATION_SCHEMA: schema,
+      };
       await control(emu.url, 'stats/reset', {});
       const full = await runSync(env);
       summarize(`full backfill → ${dest}`, full, await control(emu.url, 'stats'));

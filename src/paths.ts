@@ -12,7 +12,10 @@ export function packageRoot(): string {
   if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return (root = dir);
+    if (existsSync(join(dir, 'package.json'))) {
+      root = dir;
+      return dir;
+    }
     const up = dirname(dir);
     if (up === dir) throw new Error('stripe-elt: cannot find the package root (package.json)');
     dir = up;

@@ -17,12 +17,14 @@ export class Catalog {
     }
     for (const s of streams) {
       if (s.parent) {
-        if (!this.byName.has(s.parent.stream)) throw new Error(`catalog: ${s.name} has unknown parent ${s.parent.stream}`);
+        if (!this.byName.has(s.parent.stream))
+          throw new Error(`catalog: ${s.name} has unknown parent ${s.parent.stream}`);
         const list = this.childrenOf.get(s.parent.stream) ?? [];
         list.push(s);
         this.childrenOf.set(s.parent.stream, list);
       }
-      if (!s.list && !s.parent && !s.reference) throw new Error(`catalog: ${s.name} has neither a list nor a parent`);
+      if (!s.list && !s.parent && !s.reference)
+        throw new Error(`catalog: ${s.name} has neither a list nor a parent`);
       // Routing: one stream per object type. fee_detail never arrives in events; line_item and item are
       // children without events of their own.
       if (!s.reference && !this.byObject.has(s.object)) this.byObject.set(s.object, s);

@@ -29,7 +29,12 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: 'application_fee_refunds',
     object: 'fee_refund',
-    parent: { stream: 'application_fees', path: '/v1/application_fees/{id}/refunds', embeddedField: 'refunds', key: 'fee' },
+    parent: {
+      stream: 'application_fees',
+      path: '/v1/application_fees/{id}/refunds',
+      embeddedField: 'refunds',
+      key: 'fee',
+    },
     primaryKey: ['fee', 'id'],
     events: ['application_fee.refund.updated'],
     incremental: 'parent',
@@ -45,7 +50,12 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: 'balance_transaction_fee_details',
     object: 'fee_detail',
-    parent: { stream: 'balance_transactions', path: '', embeddedArray: 'fee_details', key: 'balance_transaction' },
+    parent: {
+      stream: 'balance_transactions',
+      path: '',
+      embeddedArray: 'fee_details',
+      key: 'balance_transaction',
+    },
     primaryKey: ['balance_transaction', 'index'],
     incremental: 'parent',
     notes: 'One row per element of balance_transaction.fee_details (a plain array, not a list).',
@@ -84,7 +94,11 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: 'checkout_session_line_items',
     object: 'item',
-    parent: { stream: 'checkout_sessions', path: '/v1/checkout/sessions/{id}/line_items', key: 'checkout_session' },
+    parent: {
+      stream: 'checkout_sessions',
+      path: '/v1/checkout/sessions/{id}/line_items',
+      key: 'checkout_session',
+    },
     primaryKey: ['checkout_session', 'id'],
     incremental: 'parent',
     perParentRequests: true,
@@ -110,7 +124,12 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: 'credit_note_lines',
     object: 'credit_note_line_item',
-    parent: { stream: 'credit_notes', path: '/v1/credit_notes/{id}/lines', embeddedField: 'lines', key: 'credit_note' },
+    parent: {
+      stream: 'credit_notes',
+      path: '/v1/credit_notes/{id}/lines',
+      embeddedField: 'lines',
+      key: 'credit_note',
+    },
     primaryKey: ['credit_note', 'id'],
     incremental: 'parent',
   },
@@ -171,7 +190,8 @@ export const STREAMS: readonly StreamDefinition[] = [
     incremental: 'events',
     // The list shows only the last 30 days: an event missing from a re-list has expired, not vanished.
     partialList: true,
-    notes: 'Stripe keeps events 30 days; this table keeps every event ever synced. Fed by the events pass itself.',
+    notes:
+      'Stripe keeps events 30 days; this table keeps every event ever synced. Fed by the events pass itself.',
   },
   {
     name: 'files',
@@ -258,7 +278,12 @@ export const STREAMS: readonly StreamDefinition[] = [
     object: 'payment_method',
     parent: { stream: 'customers', path: '/v1/customers/{id}/payment_methods', key: 'customer' },
     primaryKey: ['id'],
-    events: ['payment_method.attached', 'payment_method.automatically_updated', 'payment_method.detached', 'payment_method.updated'],
+    events: [
+      'payment_method.attached',
+      'payment_method.automatically_updated',
+      'payment_method.detached',
+      'payment_method.updated',
+    ],
     incremental: 'events',
     perParentRequests: true,
     notes:
@@ -270,7 +295,14 @@ export const STREAMS: readonly StreamDefinition[] = [
     object: 'payout',
     list: { path: '/v1/payouts', createdFilter: true },
     primaryKey: ['id'],
-    events: ['payout.canceled', 'payout.created', 'payout.failed', 'payout.paid', 'payout.reconciliation_completed', 'payout.updated'],
+    events: [
+      'payout.canceled',
+      'payout.created',
+      'payout.failed',
+      'payout.paid',
+      'payout.reconciliation_completed',
+      'payout.updated',
+    ],
     incremental: 'events',
   },
   {
@@ -428,7 +460,12 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: 'transfer_reversals',
     object: 'transfer_reversal',
-    parent: { stream: 'transfers', path: '/v1/transfers/{id}/reversals', embeddedField: 'reversals', key: 'transfer' },
+    parent: {
+      stream: 'transfers',
+      path: '/v1/transfers/{id}/reversals',
+      embeddedField: 'reversals',
+      key: 'transfer',
+    },
     primaryKey: ['transfer', 'id'],
     incremental: 'parent',
   },

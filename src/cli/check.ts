@@ -21,7 +21,11 @@ export function checkCommand(): Command {
       const say = (ok: boolean, text: string) => process.stdout.write(`${ok ? '✓' : '✗'} ${text}\n`);
       const config = requireApiKey(configFrom(opts));
       say(true, 'configuration is valid');
-      const client = new StripeClient({ apiKey: config.stripe.apiKey, apiBase: config.stripe.apiBase, retry: { retries: 1, maxRetryTimeMs: 10_000 } });
+      const client = new StripeClient({
+        apiKey: config.stripe.apiKey,
+        apiBase: config.stripe.apiBase,
+        retry: { retries: 1, maxRetryTimeMs: 10_000 },
+      });
       let failed = false;
       try {
         const account = await client.get<{ id: string }>('/v1/account');
@@ -43,7 +47,12 @@ export function checkCommand(): Command {
             else throw err;
           }
         }
-        say(denied.length === 0, denied.length === 0 ? 'the key can read every selected stream' : `no permission for: ${denied.join(', ')} (they will be reported and skipped)`);
+        say(
+          denied.length === 0,
+          denied.length === 0
+            ? 'the key can read every selected stream'
+            : `no permission for: ${denied.join(', ')} (they will be reported and skipped)`,
+        );
       }
       try {
         const dest = await openDestination(config.destination.url, { schema: config.destination.schema });

@@ -11,15 +11,25 @@ import { DEFAULT_TEST_KEY, type SeedSize, startEmulator } from '../emulator/inde
 import { runSync } from '../engine/runSync.js';
 import { createLogger } from '../observability/logger.js';
 import { ProgressDisplay } from '../observability/progress.js';
-import { DEMO_QUERIES, runDemoQueries } from './demoQueries.js';
 import { mutateDemoAccount } from './demoMutations.js';
+import { DEMO_QUERIES, runDemoQueries } from './demoQueries.js';
 import { printReport } from './sync.js';
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('Run the emulator with a seeded account, sync it into a DuckDB file, change data, sync again, and query it.')
-    .addOption(new Option('-o, --out <file>', 'DuckDB file to create (replaced if it exists)').default('./stripe-demo.duckdb'))
-    .addOption(new Option('--seed <size>', 'size of the seeded account').choices(['small', 'medium', 'large']).default('medium'))
+    .description(
+      'Run the emulator with a seeded account, sync it into a DuckDB file, change data, sync again, and query it.',
+    )
+    .addOption(
+      new Option('-o, --out <file>', 'DuckDB file to create (replaced if it exists)').default(
+        './stripe-demo.duckdb',
+      ),
+    )
+    .addOption(
+      new Option('--seed <size>', 'size of the seeded account')
+        .choices(['small', 'medium', 'large'])
+        .default('medium'),
+    )
     .addHelpText(
       'after',
       `
@@ -35,10 +45,19 @@ The file stays afterwards: open it with the duckdb CLI or any DuckDB client, e.g
       say(`Seeding a ${opts.seed} Stripe account in the local emulator…`);
       const t0 = Date.now();
       const emu = await startEmulator({ port: 0, size: opts.seed as SeedSize, seed: 1, rateProfile: 'off' });
-      say(`  ${emu.seedSummary?.objects.toLocaleString('en-US')} objects in ${emu.seedSummary?.accounts.length} accounts (${((Date.now() - t0) / 1000).toFixed(1)} s), emulator at ${emu.url}`);
+      say(
+        `  ${emu.seedSummary?.objects.toLocaleString('en-US')} objects in ${emu.seedSummary?.accounts.length} accounts (${((Date.now() - t0) / 1000).toFixed(1)} s), emulator at ${emu.url}`,
+      );
       try {
         const config = ConfigSchema.parse({
-          stripe: { apiKey: DEFAULT_TEST_KEY, apiBase: emu.url, accounts: 'all', maxRequestsPerSecond: 1000, endpointRequestsPerSecond: 1000, concurrency: 24 },
+          stripe: {
+            apiKey: DEFAULT_TEST_KEY,
+            apiBase: emu.url,
+            accounts: 'all',
+            maxRequestsPerSecond: 1000,
+            endpointRequestsPerSecond: 1000,
+            concurrency: 24,
+          },
           destination: { url: `duckdb:${out}` },
           sync: {},
           serve: {},
@@ -57,7 +76,9 @@ The file stays afterwards: open it with the duckdb CLI or any DuckDB client, e.g
           }
         };
         await sync('1. Full sync (backfill of every stream, every account)…');
-        say('\n2. Changing data through the Stripe API: updates, a new customer and charge, a refund, a cancellation, a deletion…');
+        say(
+          '\n2. Changing data through the Stripe API: updates, a new customer and charge, a refund, a cancellation, a deletion…',
+        );
         for (const line of await mutateDemoAccount(emu.emulator)) say(`  ${line}`);
         await sync('3. Incremental sync (from /v1/events)…');
         say(`\n4. The warehouse: ${out}`);
@@ -65,7 +86,9 @@ The file stays afterwards: open it with the duckdb CLI or any DuckDB client, e.g
           say(`\n-- ${title}\n${sql}`);
           for (const r of rows) say(`  ${r}`);
         }
-        say(`\nDone in ${((Date.now() - t0) / 1000).toFixed(0)} s. ${DEMO_QUERIES.length} queries above ran on ${out}.`);
+        say(
+          `\nDone in ${((Date.now() - t0) / 1000).toFixed(0)} s. ${DEMO_QUERIES.length} queries above ran on ${out}.`,
+        );
       } finally {
         await emu.close();
       }

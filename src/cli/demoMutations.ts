@@ -6,9 +6,15 @@ import type { Emulator } from '../emulator/index.js';
 
 type Obj = Record<string, unknown>;
 
-async function call(emu: Emulator, method: 'GET' | 'POST' | 'DELETE', path: string, params: Obj = {}): Promise<Obj> {
+async function call(
+  emu: Emulator,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  params: Obj = {},
+): Promise<Obj> {
   const res = await emu.call(method, path, params);
-  if (res.status !== 200) throw new Error(`demo: ${method} ${path} → ${res.status} ${JSON.stringify(res.json)}`);
+  if (res.status !== 200)
+    throw new Error(`demo: ${method} ${path} → ${res.status} ${JSON.stringify(res.json)}`);
   return res.json;
 }
 
@@ -21,11 +27,19 @@ export async function mutateDemoAccount(emu: Emulator): Promise<string[]> {
   const done: string[] = [];
   const customers = await first(emu, '/v1/customers', {}, 5);
   for (const c of customers.slice(0, 3)) {
-    await call(emu, 'POST', `/v1/customers/${c.id}`, { metadata: { segment: 'enterprise', 'Account Manager': 'Ada Lovelace' } });
+    await call(emu, 'POST', `/v1/customers/${c.id}`, {
+      metadata: { segment: 'enterprise', 'Account Manager': 'Ada Lovelace' },
+    });
   }
-  done.push(`updated metadata of ${Math.min(3, customers.length)} customers (a new metadata key becomes a new column)`);
+  done.push(
+    `updated metadata of ${Math.min(3, customers.length)} customers (a new metadata key becomes a new column)`,
+  );
 
-  const fresh = await call(emu, 'POST', '/v1/customers', { email: 'new.customer@example.com', name: 'New Customer', metadata: { source: 'demo' } });
+  const fresh = await call(emu, 'POST', '/v1/customers', {
+    email: 'new.customer@example.com',
+    name: 'New Customer',
+    metadata: { source: 'demo' },
+  });
   const pi = await call(emu, 'POST', '/v1/payment_intents', {
     amount: 4200,
     currency: 'usd',
@@ -33,7 +47,9 @@ export async function mutateDemoAccount(emu: Emulator): Promise<string[]> {
     payment_method: 'pm_card_visa',
     confirm: 'true',
   });
-  done.push(`created customer ${fresh.id} and a ${(Number(pi.amount) / 100).toFixed(2)} USD payment (${pi.id})`);
+  done.push(
+    `created customer ${fresh.id} and a ${(Number(pi.amount) / 100).toFixed(2)} USD payment (${pi.id})`,
+  );
 
   const charges = await first(emu, '/v1/charges', {}, 20);
   const refundable = charges.find((c) => c.status === 'succeeded' && !c.refunded);

@@ -26,7 +26,9 @@ group by all order by paid_usd desc limit 5`,
   },
 ] as const;
 
-export async function runDemoQueries(file: string): Promise<{ title: string; sql: string; rows: string[] }[]> {
+export async function runDemoQueries(
+  file: string,
+): Promise<{ title: string; sql: string; rows: string[] }[]> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
   const conn = await instance.connect();
   try {
@@ -34,7 +36,9 @@ export async function runDemoQueries(file: string): Promise<{ title: string; sql
     for (const q of DEMO_QUERIES) {
       const reader = await conn.runAndReadAll(q.sql);
       const cols = reader.columnNames();
-      const rows = reader.getRowsJson().map((r) => cols.map((c, i) => `${c}=${JSON.stringify(r[i])}`).join('  '));
+      const rows = reader
+        .getRowsJson()
+        .map((r) => cols.map((c, i) => `${c}=${JSON.stringify(r[i])}`).join('  '));
       out.push({ title: q.title, sql: q.sql, rows });
     }
     return out;

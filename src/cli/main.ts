@@ -40,7 +40,15 @@ Environment:
   LOG_LEVEL   pino level (debug, info, warn, error); logs are JSON when stderr is not a terminal`,
     )
     .exitOverride();
-  for (const command of [syncCommand(), statusCommand(), streamsCommand(), resetCommand(), checkCommand(), demoCommand(), emulatorCommand()]) {
+  for (const command of [
+    syncCommand(),
+    statusCommand(),
+    streamsCommand(),
+    resetCommand(),
+    checkCommand(),
+    demoCommand(),
+    emulatorCommand(),
+  ]) {
     // addCommand() does not pass these settings down (only .command() does).
     command.exitOverride().showHelpAfterError('(run with --help for usage)');
     program.addCommand(command);

@@ -3,7 +3,9 @@ import { Option } from 'commander';
 import { type Config, loadConfig } from '../config/config.js';
 
 export const configOption = () =>
-  new Option('-c, --config <file>', 'JSON config file (environment variables override it)').env('STRIPE_ELT_CONFIG');
+  new Option('-c, --config <file>', 'JSON config file (environment variables override it)').env(
+    'STRIPE_ELT_CONFIG',
+  );
 
 /** Load config; flags given on the command line win over the environment. */
 export function configFrom(opts: { config?: string }, overrides: (c: Config) => void = () => {}): Config {

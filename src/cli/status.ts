@@ -19,7 +19,9 @@ export interface StatusRow {
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('Show, per account and stream, how many rows are loaded, when the last successful sync was, and errors.')
+    .description(
+      'Show, per account and stream, how many rows are loaded, when the last successful sync was, and errors.',
+    )
     .addOption(configOption())
     .addOption(new Option('--json', 'print as JSON'))
     .action(async (opts: { config?: string; json?: boolean }) => {
@@ -42,7 +44,11 @@ export function statusCommand(): Command {
               deleted: c?.deleted ?? 0,
               last_success: st.lastSuccessAt ? new Date(st.lastSuccessAt * 1000).toISOString() : null,
               lag_seconds: st.lastSuccessAt ? Math.round(now - st.lastSuccessAt) : null,
-              backfill: st.backfill?.done ? ('done' as const) : st.backfill ? ('in progress' as const) : ('not started' as const),
+              backfill: st.backfill?.done
+                ? ('done' as const)
+                : st.backfill
+                  ? ('in progress' as const)
+                  : ('not started' as const),
               last_error: st.lastError,
             };
           })
@@ -67,7 +73,11 @@ export function statusCommand(): Command {
           r.last_error ?? '',
         ]);
         const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
-        const fmt = (t: string[]) => t.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+        const fmt = (t: string[]) =>
+          t
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd();
         process.stdout.write(`${[fmt(head), ...table.map(fmt)].join('\n')}\n`);
       } finally {
         await dest.close();

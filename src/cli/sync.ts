@@ -15,11 +15,23 @@ function csv(value: string): string[] {
 export function syncCommand(): Command {
   return new Command('sync')
     .alias('import-now')
-    .description('Sync Stripe into the destination now: a full backfill the first time, then incremental from events.')
+    .description(
+      'Sync Stripe into the destination now: a full backfill the first time, then incremental from events.',
+    )
     .addOption(configOption())
     .addOption(new Option('-s, --streams <names>', 'only these streams (comma-separated)').argParser(csv))
-    .addOption(new Option('--full-refresh', 're-read everything from Stripe and flag rows Stripe no longer lists as deleted'))
-    .addOption(new Option('-a, --account <ids>', 'only these accounts: self, all, or acct_… ids (comma-separated)').argParser(csv))
+    .addOption(
+      new Option(
+        '--full-refresh',
+        're-read everything from Stripe and flag rows Stripe no longer lists as deleted',
+      ),
+    )
+    .addOption(
+      new Option(
+        '-a, --account <ids>',
+        'only these accounts: self, all, or acct_… ids (comma-separated)',
+      ).argParser(csv),
+    )
     .addOption(new Option('--json', 'print the run summary as JSON on stdout'))
     .addHelpText(
       'after',
@@ -32,34 +44,42 @@ ${ENV_HELP}
 
 Exit codes: 0 ok, 1 a stream failed, 2 usage, configuration or authentication error.`,
     )
-    .action(async (opts: { config?: string; streams?: string[]; fullRefresh?: boolean; account?: string[]; json?: boolean }) => {
-      const config = configFrom(opts);
-      const logger = createLogger();
-      const progress = new ProgressDisplay();
-      const controller = new AbortController();
-      const stop = () => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      let report: SyncReport;
-      try {
-        progress.start();
-        report = await runSync({
-          config,
-          logger,
-          streams: opts.streams,
-          fullRefresh: opts.fullRefresh,
-          accounts: opts.account ? accountsArg(opts.account) : undefined,
-          signal: controller.signal,
-          onRows: (table, rows) => progress.rows(table, rows),
-        });
-      } finally {
-        progress.stop();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
-      printReport(report, opts.json ?? false);
-      if (!report.ok) process.exitCode = 1;
-    });
+    .action(
+      async (opts: {
+        config?: string;
+        streams?: string[];
+        fullRefresh?: boolean;
+        account?: string[];
+        json?: boolean;
+      }) => {
+        const config = configFrom(opts);
+        const logger = createLogger();
+        const progress = new ProgressDisplay();
+        const controller = new AbortController();
+        const stop = () => controller.abort(new Error('interrupted'));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        let report: SyncReport;
+        try {
+          progress.start();
+          report = await runSync({
+            config,
+            logger,
+            streams: opts.streams,
+            fullRefresh: opts.fullRefresh,
+            accounts: opts.account ? accountsArg(opts.account) : undefined,
+            signal: controller.signal,
+            onRows: (table, rows) => progress.rows(table, rows),
+          });
+        } finally {
+          progress.stop();
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+        printReport(report, opts.json ?? false);
+        if (!report.ok) process.exitCode = 1;
+      },
+    );
 }
 
 function accountsArg(ids: string[]): 'self' | 'all' | string[] {
@@ -79,6 +99,9 @@ export function printReport(report: SyncReport, json: boolean): void {
   process.stdout.write(
     `sync ${report.ok ? 'finished' : 'FAILED'} in ${secs.toFixed(1)} s: ${rows.toLocaleString('en-US')} rows written, ${reqs.toLocaleString('en-US')} API requests, ${report.accounts.length} account(s)\n`,
   );
-  for (const s of failed) process.stdout.write(`  ${s.account} ${s.stream}: ${s.status}${s.error && s.status !== 'no_permission' ? ` — ${s.error}` : ''}\n`);
+  for (const s of failed)
+    process.stdout.write(
+      `  ${s.account} ${s.stream}: ${s.status}${s.error && s.status !== 'no_permission' ? ` — ${s.error}` : ''}\n`,
+    );
   for (const w of report.warnings) process.stdout.write(`  warning: ${w}\n`);
 }

@@ -8,14 +8,21 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { redactSecrets } from './redact.js';
 
-const accountsSchema = z.union([z.literal('self'), z.literal('all'), z.array(z.string().regex(/^acct_[A-Za-z0-9]+$/, 'must be an account id like acct_1ABC'))]);
+const accountsSchema = z.union([
+  z.literal('self'),
+  z.literal('all'),
+  z.array(z.string().regex(/^acct_[A-Za-z0-9]+$/, 'must be an account id like acct_1ABC')),
+]);
 
 export const ConfigSchema = z.object({
   stripe: z.object({
     /** Required by commands that call Stripe (see requireApiKey); `status` and `reset` work without. */
     apiKey: z
       .string()
-      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must look like sk_test_…, sk_live_…, rk_test_… or rk_live_… (check STRIPE_API_KEY)')
+      .regex(
+        /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/,
+        'must look like sk_test_…, sk_live_…, rk_test_… or rk_live_… (check STRIPE_API_KEY)',
+      )
       .optional(),
     /** Base URL of the API (the emulator, a proxy); default Stripe's. */
     apiBase: z.url({ error: 'must be a URL such as http://127.0.0.1:12111' }).optional(),
@@ -44,12 +51,17 @@ export const ConfigSchema = z.object({
     /** Rows buffered before a write to the destination. */
     batchRows: z.number().int().positive().default(5_000),
     /** Lookback for created-cursor streams (balance transactions change status without events). */
-    createdLookbackHours: z.number().nonnegative().default(7 * 24),
+    createdLookbackHours: z
+      .number()
+      .nonnegative()
+      .default(7 * 24),
     /** Hours between full re-lists of streams with unreliable events; 0 disables. */
     reconcileHours: z.number().nonnegative().optional(),
     /** Metadata: max promoted columns per table, and typed keys per table. */
     metadataColumnsMax: z.number().int().nonnegative().default(200),
-    metadataTypes: z.record(z.string(), z.record(z.string(), z.enum(['text', 'bigint', 'double', 'boolean', 'timestamp']))).default({}),
+    metadataTypes: z
+      .record(z.string(), z.record(z.string(), z.enum(['text', 'bigint', 'double', 'boolean', 'timestamp'])))
+      .default({}),
   }),
   serve: z.object({
     /** Cron expression for scheduled syncs (node-cron syntax); hourly by default. */
@@ -96,7 +108,10 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = b && typeof b === 'object' && !Array.isArray(b) && v && typeof v === 'object' && !Array.isArray(v) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      b && typeof b === 'object' && !Array.isArray(b) && v && typeof v === 'object' && !Array.isArray(v)
+        ? merge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
@@ -135,7 +150,9 @@ function readFileConfig(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;
@@ -146,9 +163,7 @@ function readFileConfig(path: string): Record<string, unknown> {
 
 /** Human-readable, one line per problem: `stripe.apiKey: is required: set STRIPE_API_KEY …`. */
 export function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${i.path.join('.') || '(config)'}: ${redactSecrets(i.message)}`)
-    .join('; ');
+  return error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${redactSecrets(i.message)}`).join('; ');
 }
 
 export function loadConfig(opts: { env?: Env; file?: string } = {}): Config {
@@ -165,7 +180,9 @@ export type ConfigWithKey = Config & { stripe: Config['stripe'] & { apiKey: stri
 
 export function requireApiKey(config: Config): ConfigWithKey {
   if (!config.stripe.apiKey) {
-    throw new ConfigError('STRIPE_API_KEY is not set: export a secret (sk_…) or restricted (rk_…) key from the Stripe Dashboard');
+    throw new ConfigError(
+      'STRIPE_API_KEY is not set: export a secret (sk_…) or restricted (rk_…) key from the Stripe Dashboard',
+    );
   }
   return config as ConfigWithKey;
 }

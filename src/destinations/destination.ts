@@ -35,7 +35,13 @@ export interface Batch {
    * are marked `_deleted` with `_version = version` — the parent no longer lists them. Applied after all
    * rows of the same `write` call are merged. `column` is the parent-key column.
    */
-  replaceChildren?: { column: string; parentIds: string[]; account: string; version: number; syncedAt: number };
+  replaceChildren?: {
+    column: string;
+    parentIds: string[];
+    account: string;
+    version: number;
+    syncedAt: number;
+  };
   /**
    * After a full re-list: rows of `account` whose `_synced_at` is older than `before` and not yet
    * deleted are marked `_deleted` (Stripe no longer lists them).
@@ -88,7 +94,10 @@ export interface Destination {
   /** Recent run records, newest first. */
   readRuns(limit: number, signal?: AbortSignal): Promise<RunRecord[]>;
   /** Row counts per (account, table) of live and deleted rows, for `status`. */
-  tableCounts(tables: readonly string[], signal?: AbortSignal): Promise<{ table: string; account: string; live: number; deleted: number }[]>;
+  tableCounts(
+    tables: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<{ table: string; account: string; live: number; deleted: number }[]>;
   /**
    * Every row of a table in the neutral values of rowBuilder.ts (decimals in canonical form, JSON as
    * text), ordered by primary key; optionally one account's. For verification and tests: it reads the

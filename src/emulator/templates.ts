@@ -20,10 +20,18 @@ function load(): Record<string, Record<string, unknown>> {
   return cache;
 }
 
+/** Each example as JSON text: parsing it is a deep copy twice as fast as structuredClone (a hot path). */
+const textCache = new Map<string, string>();
+
 export function template(object: string): Record<string, unknown> {
-  const t = load()[object];
-  if (!t) throw new Error(`no Stripe example object for '${object}'`);
-  return structuredClone(t);
+  let text = textCache.get(object);
+  if (text === undefined) {
+    const t = load()[object];
+    if (!t) throw new Error(`no Stripe example object for '${object}'`);
+    text = JSON.stringify(t);
+    textCache.set(object, text);
+  }
+  return JSON.parse(text) as Record<string, unknown>;
 }
 
 export function hasTemplate(object: string): boolean {

@@ -11,13 +11,16 @@ import { StripeAuthError, StripePermissionError } from '../stripe/errors.js';
 import { BackfillUnit } from './backfill.js';
 import { runCreatedPass } from './createdPass.js';
 import { anchorEvents, EventsGapError, runEventsPass } from './eventsPass.js';
-import { type Task, Scheduler } from './scheduler.js';
+import { Scheduler, type Task } from './scheduler.js';
 import type { AnyState, StateUpdate } from './stateStore.js';
 import { listedStreams } from './streamSelection.js';
 import type { AccountScope, SyncContext } from './syncContext.js';
 import { planWindows } from './windows.js';
 
-export type StreamOutcome = { status: 'succeeded' } | { status: 'no_permission'; error: string } | { status: 'failed'; error: string };
+export type StreamOutcome =
+  | { status: 'succeeded' }
+  | { status: 'no_permission'; error: string }
+  | { status: 'failed'; error: string };
 
 export interface AccountSyncOptions {
   fullRefresh: boolean;
@@ -28,13 +31,19 @@ export interface AccountSyncOptions {
   warn: (message: string) => void;
 }
 
-export async function syncAccount(ctx: SyncContext, account: AccountScope, opts: AccountSyncOptions): Promise<Map<string, StreamOutcome>> {
+export async function syncAccount(
+  ctx: SyncContext,
+  account: AccountScope,
+  opts: AccountSyncOptions,
+): Promise<Map<string, StreamOutcome>> {
   const outcomes = new Map<string, StreamOutcome>();
   const enabled = [...ctx.enabled].filter((n) => {
     const s = ctx.catalog.get(n);
     return !s.reference && (account.isPlatform || !s.platformOnly);
   });
-  const serverNow = (await ctx.client.getTimed('/v1/account', {}, { account: account.header, signal: ctx.signal })).serverTime;
+  const serverNow = (
+    await ctx.client.getTimed('/v1/account', {}, { account: account.header, signal: ctx.signal })
+  ).serverTime;
 
   // Incremental starts where the first backfill starts, so nothing that changes during it is missed.
   let eventsUsable = true;
@@ -44,14 +53,21 @@ export async function syncAccount(ctx: SyncContext, account: AccountScope, opts:
     } catch (err) {
       if (!(err instanceof StripePermissionError)) throw err;
       eventsUsable = false;
-      opts.warn(`account ${account.id}: the key cannot read events; event-driven streams are re-listed in full every run`);
+      opts.warn(
+        `account ${account.id}: the key cannot read events; event-driven streams are re-listed in full every run`,
+      );
     }
   }
 
   const fail = (streams: Iterable<string>, err: unknown) => {
     const error = err instanceof Error ? err.message : String(err);
     for (const s of streams) {
-      outcomes.set(s, err instanceof StripePermissionError ? { status: 'no_permission', error: 'no permission' } : { status: 'failed', error });
+      outcomes.set(
+        s,
+        err instanceof StripePermissionError
+          ? { status: 'no_permission', error: 'no permission' }
+          : { status: 'failed', error },
+      );
     }
   };
 
@@ -69,7 +85,10 @@ export async function syncAccount(ctx: SyncContext, account: AccountScope, opts:
       concurrency: opts.concurrency,
       perEndpoint: opts.perEndpoint,
       signal: ctx.signal,
-      classify: (err) => (err instanceof StripeAuthError || !(err instanceof EltError) || isDestinationError(err) ? 'fatal' : 'group'),
+      classify: (err) =>
+        err instanceof StripeAuthError || !(err instanceof EltError) || isDestinationError(err)
+          ? 'fatal'
+          : 'group',
       onGroupFailed: (group, err) => {
         ctx.log.error({ err: (err as Error).message, group }, 'stream failed');
         fail(groups.get(group) ?? [], err);
@@ -85,14 +104,20 @@ export async function syncAccount(ctx: SyncContext, account: AccountScope, opts:
     });
     for (const { unit } of units) scheduler.push(...unit.start());
     await scheduler.run();
-    await Promise.all(units.filter(({ unit }) => !scheduler.groupFailed(unit.group)).map(({ unit }) => unit.settled()));
+    await Promise.all(
+      units.filter(({ unit }) => !scheduler.groupFailed(unit.group)).map(({ unit }) => unit.settled()),
+    );
   };
 
   await runBackfills((list) => {
     if (opts.fullRefresh) return 'new-sweep';
     if (!eventsUsable && list.incremental === 'events') return 'new-sweep';
     const st = ctx.state.stream(account.id, list.name);
-    const reconcile = list.reconcileHours && list.reconcileHours > 0 && st.backfill?.done && (st.lastReconcileAt ?? 0) < opts.now() - list.reconcileHours * 3600;
+    const reconcile =
+      list.reconcileHours &&
+      list.reconcileHours > 0 &&
+      st.backfill?.done &&
+      (st.lastReconcileAt ?? 0) < opts.now() - list.reconcileHours * 3600;
     return reconcile ? 'new-sweep' : 'resume';
   });
 
@@ -107,11 +132,15 @@ export async function syncAccount(ctx: SyncContext, account: AccountScope, opts:
           `account ${account.id}: the events cursor is older than Stripe's 30-day retention; event-driven streams were re-backfilled and rows no longer listed were marked deleted`,
         );
         await anchorEvents(ctx, account);
-        await runBackfills((list) => (list.incremental === 'events' || list.incremental === 'full' ? 'new-sweep' : 'resume'));
+        await runBackfills((list) =>
+          list.incremental === 'events' || list.incremental === 'full' ? 'new-sweep' : 'resume',
+        );
         await ctx.writer.flush();
         await runEventsPass(ctx, account, serverNow);
       } else if (err instanceof StripePermissionError) {
-        opts.warn(`account ${account.id}: the key cannot read events; changes will be picked up by re-listing`);
+        opts.warn(
+          `account ${account.id}: the key cannot read events; changes will be picked up by re-listing`,
+        );
       } else throw err;
     }
   }
@@ -174,7 +203,10 @@ async function prepareUnit(
   if (needsNew) {
     consumers = new Set([...(selfEnabled ? [list.name] : []), ...children.map((c) => c.name)]);
   } else if (!st.backfill!.done) {
-    consumers = new Set([...(selfEnabled ? [list.name] : []), ...children.filter((c) => !ctx.state.stream(account.id, c.name).backfill?.done).map((c) => c.name)]);
+    consumers = new Set([
+      ...(selfEnabled ? [list.name] : []),
+      ...children.filter((c) => !ctx.state.stream(account.id, c.name).backfill?.done).map((c) => c.name),
+    ]);
   } else {
     // The list is done; a child enabled later gets its own pass over the parent's list.
     const late = children.find((c) => !ctx.state.stream(account.id, c.name).backfill);
@@ -194,7 +226,14 @@ async function prepareUnit(
       createdFilter: spec.createdFilter,
     });
     const sweepOnDone = mode === 'new-sweep' && !list.partialList;
-    const backfill = { startedAt: opts.now(), until: serverNow + 1, windows: plan.windows, nextWindowId: plan.nextWindowId, done: false, sweepOnDone };
+    const backfill = {
+      startedAt: opts.now(),
+      until: serverNow + 1,
+      windows: plan.windows,
+      nextWindowId: plan.nextWindowId,
+      done: false,
+      sweepOnDone,
+    };
     st = { ...st, backfill };
     await ctx.writer.update([
       {
@@ -218,21 +257,22 @@ async function prepareUnit(
       onDone: async () => {
         const sweeps = bf.sweepOnDone ? members.filter((m) => !ctx.catalog.get(m).partialList) : [];
         const version = serverNow;
-        {
-          for (const m of sweeps) await ctx.writer.add(m, [], [], { sweeps: [{ account: account.id, before: bf.startedAt, version }] });
-          await ctx.writer.update(
-            [...new Set([stateStream, ...members])].map((m) => ({
-              account: account.id,
-              stream: m,
-              apply: (s: AnyState) => {
-                const x = s as StreamState;
-                x.backfill = { ...(x.backfill ?? bf), done: true, windows: [] };
-                x.lastReconcileAt = bf.startedAt;
-                if (ctx.catalog.get(m).incremental === 'created') x.createdCursor = bf.until;
-              },
-            })),
-          );
-        }
+        for (const m of sweeps)
+          await ctx.writer.add(m, [], [], {
+            sweeps: [{ account: account.id, before: bf.startedAt, version }],
+          });
+        await ctx.writer.update(
+          [...new Set([stateStream, ...members])].map((m) => ({
+            account: account.id,
+            stream: m,
+            apply: (s: AnyState) => {
+              const x = s as StreamState;
+              x.backfill = { ...(x.backfill ?? bf), done: true, windows: [] };
+              x.lastReconcileAt = bf.startedAt;
+              if (ctx.catalog.get(m).incremental === 'created') x.createdCursor = bf.until;
+            },
+          })),
+        );
       },
     },
     st,

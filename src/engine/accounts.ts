@@ -9,7 +9,11 @@ import type { AccountScope } from './syncContext.js';
 
 type Obj = Record<string, unknown>;
 
-export async function resolveAccounts(client: StripeClient, setting: Config['stripe']['accounts'], signal?: AbortSignal): Promise<AccountScope[]> {
+export async function resolveAccounts(
+  client: StripeClient,
+  setting: Config['stripe']['accounts'],
+  signal?: AbortSignal,
+): Promise<AccountScope[]> {
   const own = await client.get<Obj>('/v1/account', {}, { signal });
   const self: AccountScope = { id: own.id as string, isPlatform: true, created: Number(own.created ?? 0) };
   if (setting === 'self') return [self];
@@ -17,8 +21,18 @@ export async function resolveAccounts(client: StripeClient, setting: Config['str
     const out = [self];
     let after: string | undefined;
     for (;;) {
-      const page = await client.list<Obj>('/v1/accounts', { limit: 100, ...(after ? { starting_after: after } : {}) }, { signal });
-      for (const a of page.data) out.push({ id: a.id as string, header: a.id as string, isPlatform: false, created: Number(a.created ?? 0) });
+      const page = await client.list<Obj>(
+        '/v1/accounts',
+        { limit: 100, ...(after ? { starting_after: after } : {}) },
+        { signal },
+      );
+      for (const a of page.data)
+        out.push({
+          id: a.id as string,
+          header: a.id as string,
+          isPlatform: false,
+          created: Number(a.created ?? 0),
+        });
       if (!page.has_more || page.data.length === 0) break;
       after = page.data[page.data.length - 1]!.id as string;
     }

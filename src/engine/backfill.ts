@@ -5,13 +5,14 @@
  * last commit left off. Children come from the embedded lists (completed when `has_more`) or, for
  * children that are not embedded, from one request per parent.
  */
-import { failpoint } from './failpoints.js';
+
 import type { StreamDefinition } from '../catalog/streamDefinition.js';
 import type { StreamState, WindowState } from '../state/syncState.js';
 import { StripeApiError } from '../stripe/errors.js';
 import type { Item } from './batchWriter.js';
 import { endpointForChild, fetchChildren, perParentChildren } from './children.js';
 import { emitParents } from './emit.js';
+import { failpoint } from './failpoints.js';
 import type { Task } from './scheduler.js';
 import type { AnyState, StateUpdate } from './stateStore.js';
 import type { AccountScope, SyncContext } from './syncContext.js';
@@ -52,7 +53,8 @@ export class BackfillUnit {
   ) {
     const bf = state.backfill!;
     this.nextId = bf.nextWindowId;
-    for (const w of bf.windows) if (!w.done) this.windows.set(w.id, { state: { ...w }, chain: Promise.resolve(), queued: false });
+    for (const w of bf.windows)
+      if (!w.done) this.windows.set(w.id, { state: { ...w }, chain: Promise.resolve(), queued: false });
     this.remaining = this.windows.size;
     this.group = `${account.id}/${opts.stateStream}`;
   }
@@ -84,7 +86,15 @@ export class BackfillUnit {
     if (!best || bestPoint === undefined || !this.opts.list.list!.createdFilter) return [];
     const old = best.state;
     const id = this.nextId++;
-    const fresh: WindowState = { id, gte: old.gte, lt: bestPoint, cursor: null, cursorCreated: null, done: false, pass: old.pass };
+    const fresh: WindowState = {
+      id,
+      gte: old.gte,
+      lt: bestPoint,
+      cursor: null,
+      cursorCreated: null,
+      done: false,
+      pass: old.pass,
+    };
     old.gte = bestPoint;
     const rt: WindowRuntime = { state: fresh, chain: Promise.resolve(), queued: false };
     this.windows.set(id, rt);
@@ -139,7 +149,10 @@ export class BackfillUnit {
       if (ws.cursor && isMissingCursor(err)) {
         // The cursor object was deleted meanwhile (Stripe: 400 resource_missing on starting_after).
         // Resume from the cursor's second instead; objects of that second are re-read (idempotent).
-        this.ctx.log.warn({ stream: list.name, cursor: ws.cursor }, 'backfill cursor object no longer exists; resuming from its timestamp');
+        this.ctx.log.warn(
+          { stream: list.name, cursor: ws.cursor },
+          'backfill cursor object no longer exists; resuming from its timestamp',
+        );
         if (ws.cursorCreated !== null && spec.createdFilter) ws.lt = Math.min(ws.lt, ws.cursorCreated + 1);
         ws.cursor = null;
         ws.cursorCreated = null;
@@ -162,9 +175,8 @@ export class BackfillUnit {
     const childDone: Promise<void>[] = [];
     for (const child of perParent) {
       for (const o of objs) {
-        let resolve!: () => void;
-        let reject!: (e: unknown) => void;
-        childDone.push(new Promise<void>((a, b) => ((resolve = a), (reject = b))));
+        const { promise, resolve, reject } = deferred();
+        childDone.push(promise);
         childTasks.push({
           endpoint: endpointForChild(child),
           group: this.group,
@@ -187,9 +199,7 @@ export class BackfillUnit {
     await emitParents(this.ctx, this.account, list, emissions, [], this.opts.consumers);
     failpoint('backfill.afterEmit');
     const prev = w.chain;
-    w.chain = prev
-      .then(() => Promise.all(childDone))
-      .then(() => this.ctx.writer.update([pageUpdate]));
+    w.chain = prev.then(() => Promise.all(childDone)).then(() => this.ctx.writer.update([pageUpdate]));
     if (ws.done) {
       this.remaining--;
       this.windows.delete(ws.id);
@@ -205,9 +215,17 @@ export class BackfillUnit {
   private async emitPerParent(child: StreamDefinition, parentId: string, version: number): Promise<void> {
     const objs = await fetchChildren(this.ctx, this.account, child, parentId);
     failpoint('backfill.child');
-    const items: Item[] = objs.map((o) => ({ obj: o, account: this.account.id, version, deleted: false, parentId }));
+    const items: Item[] = objs.map((o) => ({
+      obj: o,
+      account: this.account.id,
+      version,
+      deleted: false,
+      parentId,
+    }));
     await this.ctx.writer.add(child.name, items, [], {
-      replaceChildren: [{ column: child.parent!.key, parentIds: [parentId], account: this.account.id, version }],
+      replaceChildren: [
+        { column: child.parent!.key, parentIds: [parentId], account: this.account.id, version },
+      ],
     });
   }
 
@@ -235,4 +253,16 @@ function isMissingCursor(err: unknown): boolean {
   const e = (err as { cause?: unknown })?.cause ?? err;
   const s = err instanceof StripeApiError ? err : e instanceof StripeApiError ? e : undefined;
   return s !== undefined && s.status === 400 && s.code === 'resource_missing';
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((a, b) => {
+    resolve = a;
+    reject = b;
+  });
+  // A failed child task also fails the scheduler group; the page chain must not raise an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
 }

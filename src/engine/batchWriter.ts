@@ -5,9 +5,10 @@
  * serialized, and producers wait when the buffer is full, so memory is bounded by `maxBufferedRows`
  * whatever the account size.
  */
-import { failpoint } from './failpoints.js';
+
 import type { Batch, Destination, WriteStats } from '../destinations/destination.js';
 import type { Row } from '../schema/rowBuilder.js';
+import { failpoint } from './failpoints.js';
 import type { StateStore, StateUpdate } from './stateStore.js';
 import type { TableModel } from './tableModel.js';
 
@@ -64,7 +65,12 @@ export class BatchWriter {
   }
 
   /** Queue items and state; resolves when there is room again (backpressure). */
-  async add(table: string, items: Item[], updates: StateUpdate[] = [], extra: Partial<Omit<TableWork, 'items'>> = {}): Promise<void> {
+  async add(
+    table: string,
+    items: Item[],
+    updates: StateUpdate[] = [],
+    extra: Partial<Omit<TableWork, 'items'>> = {},
+  ): Promise<void> {
     this.throwIfFailed();
     const w = this.table(table);
     for (const it of items) w.items.push(it);
@@ -135,7 +141,14 @@ export class BatchWriter {
       }
       const byAccount = new Map<string, Row[]>();
       for (const i of w.items) {
-        const row = model.row(i.obj, { account: i.account, syncedAt, version: i.version, deleted: i.deleted, parentId: i.parentId, index: i.index });
+        const row = model.row(i.obj, {
+          account: i.account,
+          syncedAt,
+          version: i.version,
+          deleted: i.deleted,
+          parentId: i.parentId,
+          index: i.index,
+        });
         const rows = byAccount.get(i.account) ?? [];
         rows.push(row);
         byAccount.set(i.account, rows);
@@ -159,7 +172,8 @@ export class BatchWriter {
     const stats = await this.destination.write(batches, staged.records, this.opts.signal);
     failpoint('writer.afterWrite');
     staged.commit();
-    for (const [name, w] of work) if (name !== '' && w.items.length > 0) this.onCommitted?.(name, w.items.length);
+    for (const [name, w] of work)
+      if (name !== '' && w.items.length > 0) this.onCommitted?.(name, w.items.length);
     attribute(this.stats, owners, batches, stats);
   }
 }

@@ -8,7 +8,7 @@
 import type { StreamDefinition } from '../catalog/streamDefinition.js';
 import { StripeApiError } from '../stripe/errors.js';
 import type { Item } from './batchWriter.js';
-import { type AccountScope, type SyncContext, counterKey } from './syncContext.js';
+import { type AccountScope, counterKey, type SyncContext } from './syncContext.js';
 
 type Obj = Record<string, unknown>;
 
@@ -18,7 +18,10 @@ interface ListEnvelope {
   has_more?: boolean;
 }
 
-function childPath(child: StreamDefinition, parentId: string): { path: string; params: Record<string, string> } {
+function childPath(
+  child: StreamDefinition,
+  parentId: string,
+): { path: string; params: Record<string, string> } {
   const p = child.parent!;
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(p.params ?? {})) params[k] = v.replace('{id}', parentId);
@@ -82,7 +85,14 @@ export async function embeddedChildren(
     if (spec.embeddedArray) {
       const arr = parent[spec.embeddedArray];
       const items: Item[] = Array.isArray(arr)
-        ? arr.map((o, index) => ({ obj: o as Obj, account: account.id, version, deleted: false, parentId, index }))
+        ? arr.map((o, index) => ({
+            obj: o as Obj,
+            account: account.id,
+            version,
+            deleted: false,
+            parentId,
+            index,
+          }))
         : [];
       out.push({ stream: child, parentId, items });
       continue;

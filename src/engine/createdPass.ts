@@ -5,16 +5,21 @@
  * lookback for the same reason). The cursor moves to the listing's start time only after every page is
  * queued, so a crash simply repeats the listing.
  */
-import { failpoint } from './failpoints.js';
+
 import type { StreamDefinition } from '../catalog/streamDefinition.js';
 import type { StreamState } from '../state/syncState.js';
 import { emitParents } from './emit.js';
+import { failpoint } from './failpoints.js';
 import type { AnyState } from './stateStore.js';
 import type { AccountScope, SyncContext } from './syncContext.js';
 
 type Obj = Record<string, unknown>;
 
-export async function runCreatedPass(ctx: SyncContext, account: AccountScope, stream: StreamDefinition): Promise<void> {
+export async function runCreatedPass(
+  ctx: SyncContext,
+  account: AccountScope,
+  stream: StreamDefinition,
+): Promise<void> {
   const state = ctx.state.stream(account.id, stream.name);
   const spec = stream.list!;
   const since = Math.max(0, (state.createdCursor ?? 0) - ctx.settings.createdLookbackSeconds);

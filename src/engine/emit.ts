@@ -26,9 +26,17 @@ export async function emitParents(
   /** Only these streams are written (the parent and/or some children); default: all enabled. */
   consumers: ReadonlySet<string> = ctx.enabled,
 ): Promise<void> {
-  const items: Item[] = objs.map((e) => ({ obj: e.obj, account: account.id, version: e.version, deleted: e.deleted }));
+  const items: Item[] = objs.map((e) => ({
+    obj: e.obj,
+    account: account.id,
+    version: e.version,
+    deleted: e.deleted,
+  }));
   // Children of each live parent, completed (extra requests only when an embedded list has more).
-  const childBatches = new Map<string, { stream: StreamDefinition; items: Item[]; parents: Map<number, string[]> }>();
+  const childBatches = new Map<
+    string,
+    { stream: StreamDefinition; items: Item[]; parents: Map<number, string[]> }
+  >();
   for (const e of objs) {
     // A deleted parent lists no children any more: its child rows are flagged deleted. Children with
     // events of their own (payment methods, tax ids) say themselves what happened to them.

@@ -8,14 +8,15 @@
  * lists are refreshed. An anchor older than Stripe's 30-day retention means a gap: the caller
  * re-backfills.
  */
-import { failpoint } from './failpoints.js';
+
 import type { StreamDefinition } from '../catalog/streamDefinition.js';
-import { type EventsState, EVENTS_STATE_STREAM } from '../state/syncState.js';
+import { EVENTS_STATE_STREAM, type EventsState } from '../state/syncState.js';
 import { PINNED_API_VERSION } from '../stripe/client.js';
 import { StripeApiError } from '../stripe/errors.js';
 import type { Item } from './batchWriter.js';
 import { fetchChildren, perParentChildren } from './children.js';
 import { type Emission, emitParents } from './emit.js';
+import { failpoint } from './failpoints.js';
 import type { AnyState, StateUpdate } from './stateStore.js';
 import type { AccountScope, SyncContext } from './syncContext.js';
 
@@ -65,7 +66,11 @@ export async function anchorEvents(ctx: SyncContext, account: AccountScope): Pro
   ]);
 }
 
-export async function runEventsPass(ctx: SyncContext, account: AccountScope, now: number): Promise<EventsPassResult> {
+export async function runEventsPass(
+  ctx: SyncContext,
+  account: AccountScope,
+  now: number,
+): Promise<EventsPassResult> {
   const state = ctx.state.events(account.id);
   if (state.cursor === null) throw new EventsGapError(null);
   if (state.cursor < now - EVENT_RETENTION_SECONDS) throw new EventsGapError(state.cursor);
@@ -104,7 +109,11 @@ export async function runEventsPass(ctx: SyncContext, account: AccountScope, now
   for (;;) {
     const page = await ctx.client.list<StripeEvent>(
       '/v1/events',
-      { limit: 100, created: { gte: state.cursor - OVERLAP_SECONDS, lte: state.cursor }, ...(after ? { starting_after: after } : {}) },
+      {
+        limit: 100,
+        created: { gte: state.cursor - OVERLAP_SECONDS, lte: state.cursor },
+        ...(after ? { starting_after: after } : {}),
+      },
       opts,
     );
     overlap.push(...page.data);
@@ -119,7 +128,11 @@ export async function runEventsPass(ctx: SyncContext, account: AccountScope, now
     const all: StripeEvent[] = [];
     let sa: string | undefined;
     for (;;) {
-      const page = await ctx.client.list<StripeEvent>('/v1/events', { limit: 100, created: { gt: state.cursor }, ...(sa ? { starting_after: sa } : {}) }, opts);
+      const page = await ctx.client.list<StripeEvent>(
+        '/v1/events',
+        { limit: 100, created: { gt: state.cursor }, ...(sa ? { starting_after: sa } : {}) },
+        opts,
+      );
       all.push(...page.data);
       if (!page.has_more || page.data.length === 0) break;
       sa = page.data[page.data.length - 1]!.id;
@@ -133,7 +146,8 @@ export async function runEventsPass(ctx: SyncContext, account: AccountScope, now
       page = await ctx.client.list<StripeEvent>('/v1/events', { limit: 100, ending_before: lastId }, opts);
     } catch (err) {
       // The anchor event aged out of retention: we cannot know what happened since.
-      if (err instanceof StripeApiError && err.status === 400 && err.code === 'resource_missing') throw new EventsGapError(cursor);
+      if (err instanceof StripeApiError && err.status === 400 && err.code === 'resource_missing')
+        throw new EventsGapError(cursor);
       throw err;
     }
     if (page.data.length === 0) break;
@@ -148,7 +162,12 @@ async function applyEvents(ctx: SyncContext, account: AccountScope, events: Stri
   if (ctx.enabled.has('events')) {
     await ctx.writer.add(
       'events',
-      events.map((e) => ({ obj: e as unknown as Obj, account: account.id, version: e.created, deleted: false })),
+      events.map((e) => ({
+        obj: e as unknown as Obj,
+        account: account.id,
+        version: e.created,
+        deleted: false,
+      })),
     );
   }
   // Newest event per object wins (events are in ascending order).
@@ -180,7 +199,8 @@ async function applyEvents(ctx: SyncContext, account: AccountScope, events: Stri
         account: account.id,
         version: em.version,
         deleted: em.deleted,
-        parentId: typeof em.obj[stream.parent!.key] === 'string' ? (em.obj[stream.parent!.key] as string) : undefined,
+        parentId:
+          typeof em.obj[stream.parent!.key] === 'string' ? (em.obj[stream.parent!.key] as string) : undefined,
       }));
       if (ctx.enabled.has(stream.name)) await ctx.writer.add(stream.name, items);
       continue;
@@ -191,10 +211,17 @@ async function applyEvents(ctx: SyncContext, account: AccountScope, events: Stri
 }
 
 function needed(ctx: SyncContext, stream: StreamDefinition): boolean {
-  return ctx.enabled.has(stream.name) || ctx.catalog.children(stream.name).some((c) => ctx.enabled.has(c.name));
+  return (
+    ctx.enabled.has(stream.name) || ctx.catalog.children(stream.name).some((c) => ctx.enabled.has(c.name))
+  );
 }
 
-async function toEmission(ctx: SyncContext, account: AccountScope, stream: StreamDefinition, e: StripeEvent): Promise<Emission> {
+async function toEmission(
+  ctx: SyncContext,
+  account: AccountScope,
+  stream: StreamDefinition,
+  e: StripeEvent,
+): Promise<Emission> {
   const obj = e.data.object;
   const deleted = stream.deletedEvent === e.type;
   if (deleted || e.api_version === PINNED_API_VERSION) return { obj, version: e.created, deleted };
@@ -203,15 +230,20 @@ async function toEmission(ctx: SyncContext, account: AccountScope, stream: Strea
   const path = retrievePath(stream, obj);
   if (!path) return { obj, version: e.created, deleted: false };
   try {
-    const { body, serverTime } = await ctx.client.getTimed<Obj>(path, {}, {
-      account: account.header,
-      signal: ctx.signal,
-      counters: ctx.counters(account.id, stream.name),
-    });
+    const { body, serverTime } = await ctx.client.getTimed<Obj>(
+      path,
+      {},
+      {
+        account: account.header,
+        signal: ctx.signal,
+        counters: ctx.counters(account.id, stream.name),
+      },
+    );
     const gone = (body as { deleted?: boolean }).deleted === true;
     return { obj: gone ? obj : body, version: Math.max(serverTime, e.created), deleted: gone };
   } catch (err) {
-    if (err instanceof StripeApiError && err.status === 404) return { obj, version: e.created, deleted: true };
+    if (err instanceof StripeApiError && err.status === 404)
+      return { obj, version: e.created, deleted: true };
     throw err;
   }
 }
@@ -226,7 +258,12 @@ function retrievePath(stream: StreamDefinition, obj: Obj): string | undefined {
 }
 
 /** Children read one request per parent, with no events of their own: re-read for changed parents. */
-async function refreshPerParentChildren(ctx: SyncContext, account: AccountScope, stream: StreamDefinition, emissions: Emission[]): Promise<void> {
+async function refreshPerParentChildren(
+  ctx: SyncContext,
+  account: AccountScope,
+  stream: StreamDefinition,
+  emissions: Emission[],
+): Promise<void> {
   for (const child of perParentChildren(ctx, stream)) {
     if (child.incremental === 'events') continue;
     for (const em of emissions) {
@@ -237,7 +274,11 @@ async function refreshPerParentChildren(ctx: SyncContext, account: AccountScope,
         child.name,
         objs.map((o) => ({ obj: o, account: account.id, version: em.version, deleted: false, parentId })),
         [],
-        { replaceChildren: [{ column: child.parent!.key, parentIds: [parentId], account: account.id, version: em.version }] },
+        {
+          replaceChildren: [
+            { column: child.parent!.key, parentIds: [parentId], account: account.id, version: em.version },
+          ],
+        },
       );
     }
   }
@@ -279,12 +320,20 @@ async function refreshRelated(
     const fresh: Emission[] = [];
     for (const id of ids) {
       try {
-        const { body, serverTime } = await ctx.client.getTimed<Obj>(`${target.list.path}/${encodeURIComponent(id)}`, {}, {
-          account: account.header,
-          signal: ctx.signal,
-          counters: ctx.counters(account.id, target.name),
+        const { body, serverTime } = await ctx.client.getTimed<Obj>(
+          `${target.list.path}/${encodeURIComponent(id)}`,
+          {},
+          {
+            account: account.header,
+            signal: ctx.signal,
+            counters: ctx.counters(account.id, target.name),
+          },
+        );
+        fresh.push({
+          obj: body,
+          version: serverTime,
+          deleted: (body as { deleted?: boolean }).deleted === true,
         });
-        fresh.push({ obj: body, version: serverTime, deleted: (body as { deleted?: boolean }).deleted === true });
       } catch (err) {
         if (!(err instanceof StripeApiError && err.status === 404)) throw err;
       }

@@ -5,16 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { Catalog, catalog as defaultCatalog } from '../catalog/registry.js';
 import { currencyRows } from '../catalog/currencies.js';
+import { Catalog, catalog as defaultCatalog } from '../catalog/registry.js';
 import { type Config, requireApiKey } from '../config/config.js';
 import type { Destination, RunRecord } from '../destinations/destination.js';
 import { openDestination } from '../destinations/index.js';
 import type { Logger } from '../observability/logger.js';
 import { loadSchemas } from '../schema/jsonSchema.js';
 import { type RequestCounters, StripeClient } from '../stripe/client.js';
-import { resolveAccounts } from './accounts.js';
 import { type StreamOutcome, syncAccount } from './accountSync.js';
+import { resolveAccounts } from './accounts.js';
 import { BatchWriter } from './batchWriter.js';
 import { StateStore, TABLE_ACCOUNT } from './stateStore.js';
 import { selectStreams } from './streamSelection.js';
@@ -86,7 +86,9 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   // Fail fast on a bad key before touching the destination (a wrong key must stop within seconds).
   const accounts = await resolveAccounts(client, opts.accounts ?? config.stripe.accounts, signal);
 
-  const destination = opts.destination ?? (await openDestination(config.destination.url, { schema: config.destination.schema }));
+  const destination =
+    opts.destination ??
+    (await openDestination(config.destination.url, { schema: config.destination.schema }));
   const counters = new Map<string, RequestCounters>();
   const warnings: string[] = [];
   const reports: StreamReport[] = [];
@@ -106,7 +108,10 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
         }),
       );
     }
-    await destination.ensureTables([...tables.values()].map((t) => t.spec), signal);
+    await destination.ensureTables(
+      [...tables.values()].map((t) => t.spec),
+      signal,
+    );
     const writer = new BatchWriter(destination, tables, state, {
       batchRows: config.sync.batchRows,
       maxBufferedRows: config.sync.batchRows * 4,
@@ -162,7 +167,11 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
     const finishedAt = new Date();
     for (const [account, byStream] of outcomes) {
       for (const [stream, outcome] of byStream) {
-        const stats = writer.stats.get(counterKey(account, stream)) ?? { inserted: 0, updated: 0, deleted: 0 };
+        const stats = writer.stats.get(counterKey(account, stream)) ?? {
+          inserted: 0,
+          updated: 0,
+          deleted: 0,
+        };
         const c = counters.get(counterKey(account, stream)) ?? { requests: 0, rateLimited: 0, retries: 0 };
         const report: StreamReport = {
           account,
@@ -176,7 +185,10 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
           error: outcome.status === 'succeeded' ? null : outcome.error,
         };
         reports.push(report);
-        await destination.recordRun(toRunRecord(runId, startedAt, finishedAt, opts.fullRefresh ? 'full_refresh' : 'sync', report), signal);
+        await destination.recordRun(
+          toRunRecord(runId, startedAt, finishedAt, opts.fullRefresh ? 'full_refresh' : 'sync', report),
+          signal,
+        );
       }
     }
     return {
@@ -193,7 +205,13 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   }
 }
 
-function toRunRecord(runId: string, startedAt: Date, finishedAt: Date, mode: string, r: StreamReport): RunRecord {
+function toRunRecord(
+  runId: string,
+  startedAt: Date,
+  finishedAt: Date,
+  mode: string,
+  r: StreamReport,
+): RunRecord {
   return {
     runId,
     account: r.account,

@@ -100,7 +100,8 @@ export class Scheduler {
         }
         if (!this.failedGroups.has(t.group)) {
           this.failedGroups.add(t.group);
-          for (let k = this.queue.length - 1; k >= 0; k--) if (this.queue[k]!.group === t.group) this.queue.splice(k, 1);
+          for (let k = this.queue.length - 1; k >= 0; k--)
+            if (this.queue[k]!.group === t.group) this.queue.splice(k, 1);
           this.opts.onGroupFailed?.(t.group, err);
         }
       })

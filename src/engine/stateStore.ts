@@ -28,7 +28,10 @@ export class StateStore {
   }
 
   stream(account: string, stream: string): StreamState {
-    return structuredClone((this.durable.get(keyOf(account, stream)) as StreamState | undefined) ?? StreamStateV1.parse({ version: 1 }));
+    return structuredClone(
+      (this.durable.get(keyOf(account, stream)) as StreamState | undefined) ??
+        StreamStateV1.parse({ version: 1 }),
+    );
   }
 
   events(account: string): EventsState {
@@ -45,7 +48,8 @@ export class StateStore {
       const k = keyOf(u.account, u.stream);
       let rec = staged.get(k);
       if (!rec) {
-        const current = u.stream === EVENTS_STATE_STREAM ? this.events(u.account) : this.stream(u.account, u.stream);
+        const current =
+          u.stream === EVENTS_STATE_STREAM ? this.events(u.account) : this.stream(u.account, u.stream);
         rec = { account: u.account, stream: u.stream, state: current };
         staged.set(k, rec);
       }

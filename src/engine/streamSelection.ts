@@ -2,10 +2,16 @@
 import type { Catalog } from '../catalog/registry.js';
 import { ConfigError } from '../errors.js';
 
-export function selectStreams(catalog: Catalog, include: readonly string[] | undefined, exclude: readonly string[]): Set<string> {
+export function selectStreams(
+  catalog: Catalog,
+  include: readonly string[] | undefined,
+  exclude: readonly string[],
+): Set<string> {
   const unknown = [...(include ?? []), ...exclude].filter((n) => !catalog.has(n));
   if (unknown.length > 0) {
-    throw new ConfigError(`unknown stream${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (run \`stripe-elt streams\` for the list)`);
+    throw new ConfigError(
+      `unknown stream${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (run \`stripe-elt streams\` for the list)`,
+    );
   }
   const names = include && include.length > 0 ? include : catalog.names();
   return new Set(names.filter((n) => !exclude.includes(n)));

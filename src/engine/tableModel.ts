@@ -47,14 +47,20 @@ export class TableModel {
   }
 
   private compose(): TableSpec {
-    const extraCols: Column[] = [...this.extra].map(([field, type]) => ({ name: field, type, source: { kind: 'field', field } }));
+    const extraCols: Column[] = [...this.extra].map(([field, type]) => ({
+      name: field,
+      type,
+      source: { kind: 'field', field },
+    }));
     const mdCols: Column[] = [...this.metadata].map(([key, name]) => ({
       name,
       type: this.opts.metadataTypes?.[key] ?? 'text',
       source: { kind: 'metadata', key },
     }));
     const spec = withColumns(this.base, [...extraCols, ...mdCols]);
-    this.known = new Set(spec.columns.filter((c) => c.source.kind === 'field').map((c) => (c.source as { field: string }).field));
+    this.known = new Set(
+      spec.columns.filter((c) => c.source.kind === 'field').map((c) => (c.source as { field: string }).field),
+    );
     return spec;
   }
 
@@ -67,7 +73,8 @@ export class TableModel {
     const fresh = new Map<string, ColumnType>();
     for (const o of objects) {
       const md = o.metadata;
-      if (md && typeof md === 'object') for (const k of Object.keys(md)) if (!this.metadata.has(k)) mdKeys.add(k);
+      if (md && typeof md === 'object')
+        for (const k of Object.keys(md)) if (!this.metadata.has(k)) mdKeys.add(k);
       for (const k of Object.keys(o)) {
         if (this.known.has(k) || k === 'deleted' || fresh.has(k) || this.isReserved(k)) continue;
         const v = o[k];
@@ -107,7 +114,9 @@ export class TableModel {
 
   /** A field name that would clash with a column we add ourselves (system columns, parent key). */
   private isReserved(field: string): boolean {
-    return field.startsWith('_') || this.spec.columns.some((c) => c.name === field && c.source.kind !== 'field');
+    return (
+      field.startsWith('_') || this.spec.columns.some((c) => c.name === field && c.source.kind !== 'field')
+    );
   }
 
   row(obj: Record<string, unknown>, ctx: RowContext): Row {

@@ -18,7 +18,15 @@ export function planWindows(plan: WindowPlan): { windows: WindowState[]; nextWin
   let id = 0;
   for (let pass = 0; pass < plan.passes; pass++) {
     if (!plan.createdFilter) {
-      windows.push({ id: id++, gte: 0, lt: plan.until, cursor: null, cursorCreated: null, done: false, pass });
+      windows.push({
+        id: id++,
+        gte: 0,
+        lt: plan.until,
+        cursor: null,
+        cursorCreated: null,
+        done: false,
+        pass,
+      });
       continue;
     }
     const span = Math.max(1, plan.until - plan.from);

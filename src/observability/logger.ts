@@ -20,7 +20,9 @@ const REDACT_PATHS = [
   'config.destination.url',
 ];
 
-export function createLogger(opts: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(
+  opts: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {},
+): Logger {
   const pretty = opts.pretty ?? Boolean(process.stderr.isTTY);
   const dest = opts.destination ?? process.stderr;
   return pino(

@@ -28,7 +28,8 @@ export interface Column {
 export function columnTypeOf(schema: FieldSchema): ColumnType {
   if (schema['x-expandable']) return 'text';
   const types = typesOf(schema).filter((t) => t !== 'null');
-  if (types.length !== 1) return types.length === 0 && schema.const !== undefined ? constType(schema.const) : 'json';
+  if (types.length !== 1)
+    return types.length === 0 && schema.const !== undefined ? constType(schema.const) : 'json';
   switch (types[0]) {
     case 'string':
       return schema.format === 'decimal' ? 'decimal' : 'text';

@@ -44,7 +44,8 @@ export function assignMetadataColumns(
     const stem = snakeCase(key) || `key_${shortHash(key)}`;
     const base = fitIdentifier(METADATA_PREFIX + stem, opts.maxIdentifierLength);
     let name = base;
-    for (let n = 2; taken.has(name); n++) name = fitIdentifier(`${METADATA_PREFIX}${stem}_${n}`, opts.maxIdentifierLength);
+    for (let n = 2; taken.has(name); n++)
+      name = fitIdentifier(`${METADATA_PREFIX}${stem}_${n}`, opts.maxIdentifierLength);
     taken.add(name);
     columns.set(key, name);
     added.push({ key, column: name });

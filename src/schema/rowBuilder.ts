@@ -30,7 +30,8 @@ function convert(type: ColumnType, v: unknown): Value {
     case 'text':
       if (typeof v === 'string') return v;
       // An expanded reference still stores its id; anything else unexpected is kept as JSON text.
-      if (typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string') return (v as { id: string }).id;
+      if (typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string')
+        return (v as { id: string }).id;
       return typeof v === 'object' ? JSON.stringify(v) : String(v);
     case 'decimal':
       return String(v);
@@ -65,7 +66,7 @@ export class RowBuilder {
           };
         }
         case 'parent':
-          return (o, c) => (c.parentId ?? null) as Value;
+          return (_o, c) => (c.parentId ?? null) as Value;
         case 'derived':
           return name === 'index' ? (_o, c) => c.index ?? null : (o) => convert(type, o[name]);
         case 'system':
@@ -81,6 +82,8 @@ export class RowBuilder {
             default:
               throw new Error(`unknown system column ${name}`);
           }
+        default:
+          throw new Error(`unknown column source ${(source as { kind: string }).kind}`);
       }
     });
   }

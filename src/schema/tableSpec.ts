@@ -32,24 +32,36 @@ export function fieldColumns(stream: StreamDefinition, properties: Record<string
     cols.set(stream.parent.key, { name: stream.parent.key, type: 'text', source: { kind: 'parent' } });
   }
   for (const k of stream.primaryKey) {
-    if (!cols.has(k)) cols.set(k, { name: k, type: k === 'index' ? 'bigint' : 'text', source: { kind: 'derived' } });
+    if (!cols.has(k))
+      cols.set(k, { name: k, type: k === 'index' ? 'bigint' : 'text', source: { kind: 'derived' } });
   }
   const keyCols = stream.primaryKey.map((k) => cols.get(k)!);
-  const rest = [...cols.values()].filter((c) => !stream.primaryKey.includes(c.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const rest = [...cols.values()]
+    .filter((c) => !stream.primaryKey.includes(c.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
   return [...keyCols, ...rest];
 }
 
 /** Properties describing a stream's rows: its own schema, or the array items of its parent's schema. */
-export function streamProperties(stream: StreamDefinition, schemas: ReadonlyMap<string, StreamSchema>): Record<string, FieldSchema> {
+export function streamProperties(
+  stream: StreamDefinition,
+  schemas: ReadonlyMap<string, StreamSchema>,
+): Record<string, FieldSchema> {
   if (stream.reference) return referenceProperties(stream.name);
   if (stream.parent?.embeddedArray) {
     const parent = schemas.get(stream.parent.stream);
     const items = parent?.properties[stream.parent.embeddedArray]?.items;
-    if (!items?.properties) throw new Error(`schema for ${stream.parent.stream}.${stream.parent.embeddedArray} has no item properties`);
+    if (!items?.properties)
+      throw new Error(
+        `schema for ${stream.parent.stream}.${stream.parent.embeddedArray} has no item properties`,
+      );
     return items.properties;
   }
   const schema = schemas.get(stream.schema ?? stream.name);
-  if (!schema) throw new Error(`no schema for stream ${stream.name} (expected schemas/${stream.schema ?? stream.name}.json)`);
+  if (!schema)
+    throw new Error(
+      `no schema for stream ${stream.name} (expected schemas/${stream.schema ?? stream.name}.json)`,
+    );
   return schema.properties;
 }
 
@@ -58,7 +70,10 @@ function referenceProperties(name: string): Record<string, FieldSchema> {
   throw new Error(`unknown reference table ${name}`);
 }
 
-export function baseTableSpec(stream: StreamDefinition, schemas: ReadonlyMap<string, StreamSchema>): TableSpec {
+export function baseTableSpec(
+  stream: StreamDefinition,
+  schemas: ReadonlyMap<string, StreamSchema>,
+): TableSpec {
   const columns = [...fieldColumns(stream, streamProperties(stream, schemas)), ...SYSTEM_COLUMNS];
   return { name: stream.name, stream: stream.name, columns, primaryKey: ['_account', ...stream.primaryKey] };
 }

@@ -23,14 +23,21 @@ export function decodeState(account: string, stream: string, json: string): Stat
   }
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > STATE_VERSION) {
-    throw new EltError(`${where} has version ${version}, written by a newer stripe-elt; upgrade to read it`, false, { account, stream });
+    throw new EltError(
+      `${where} has version ${version}, written by a newer stripe-elt; upgrade to read it`,
+      false,
+      { account, stream },
+    );
   }
   const schema = stream === EVENTS_STATE_STREAM ? EventsStateV1 : StreamStateV1;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.join('.') || '(root)';
-    throw new EltError(`${where} is invalid at ${path}: ${issue?.message ?? 'unknown error'}`, false, { account, stream });
+    throw new EltError(`${where} is invalid at ${path}: ${issue?.message ?? 'unknown error'}`, false, {
+      account,
+      stream,
+    });
   }
   return { account, stream, state: parsed.data };
 }

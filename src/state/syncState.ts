@@ -44,7 +44,9 @@ export const StreamStateV1 = z.object({
   /** Metadata key → column name, stable forever once given. */
   metadataColumns: z.record(z.string(), z.string()).default({}),
   /** Top-level fields discovered after the SDK pin → column type. */
-  extraColumns: z.record(z.string(), z.enum(['text', 'bigint', 'double', 'boolean', 'timestamp', 'decimal', 'json'])).default({}),
+  extraColumns: z
+    .record(z.string(), z.enum(['text', 'bigint', 'double', 'boolean', 'timestamp', 'decimal', 'json']))
+    .default({}),
   /** Last successful sync of this stream (unix s), for `status`. */
   lastSuccessAt: z.number().nullable().default(null),
   /** "no permission" when a restricted key cannot read this stream. */

@@ -63,7 +63,7 @@ export class StripeClient {
   private readonly globalRate: number;
   private readonly endpointRate: number;
 
-  constructor(private readonly opts: StripeClientOptions) {
+  constructor(opts: StripeClientOptions) {
     this.mode = keyMode(opts.apiKey);
     const base = opts.apiBase ? new URL(opts.apiBase) : undefined;
     this.sdk = new Stripe(opts.apiKey, {
@@ -96,12 +96,20 @@ export class StripeClient {
     return b;
   }
 
-  async get<T = Record<string, unknown>>(path: string, params: Record<string, unknown> = {}, opts: RequestOptions = {}): Promise<T> {
+  async get<T = Record<string, unknown>>(
+    path: string,
+    params: Record<string, unknown> = {},
+    opts: RequestOptions = {},
+  ): Promise<T> {
     const qs = encodeForm(params);
     return this.request<T>('GET', qs ? `${path}?${qs}` : path, undefined, opts);
   }
 
-  async list<T = Record<string, unknown>>(path: string, params: Record<string, unknown>, opts: RequestOptions = {}): Promise<ListPage<T>> {
+  async list<T = Record<string, unknown>>(
+    path: string,
+    params: Record<string, unknown>,
+    opts: RequestOptions = {},
+  ): Promise<ListPage<T>> {
     return this.get<ListPage<T>>(path, params, opts);
   }
 
@@ -118,10 +126,17 @@ export class StripeClient {
     const meta: { date?: string } = {};
     const body = await this.request<T>('GET', qs ? `${path}?${qs}` : path, undefined, opts, meta);
     const parsed = meta.date ? Date.parse(meta.date) : Number.NaN;
-    return { body, serverTime: Number.isFinite(parsed) ? Math.floor(parsed / 1000) : Math.floor(Date.now() / 1000) };
+    return {
+      body,
+      serverTime: Number.isFinite(parsed) ? Math.floor(parsed / 1000) : Math.floor(Date.now() / 1000),
+    };
   }
 
-  async post<T = Record<string, unknown>>(path: string, params: Record<string, unknown>, opts: RequestOptions = {}): Promise<T> {
+  async post<T = Record<string, unknown>>(
+    path: string,
+    params: Record<string, unknown>,
+    opts: RequestOptions = {},
+  ): Promise<T> {
     return this.request<T>('POST', path, params, opts);
   }
 
@@ -204,13 +219,22 @@ export function toStripeError(raw: unknown, method: string, path: string): Strip
     );
   }
   if (status === 403) {
-    return new StripePermissionError(`no permission for ${where} (403): ${failure.message}${suffix}`, false, failure, { cause: raw });
+    return new StripePermissionError(
+      `no permission for ${where} (403): ${failure.message}${suffix}`,
+      false,
+      failure,
+      { cause: raw },
+    );
   }
   if (status === undefined) {
-    return new StripeNetworkError(`network error on ${where}: ${failure.message}`, true, failure, { cause: raw });
+    return new StripeNetworkError(`network error on ${where}: ${failure.message}`, true, failure, {
+      cause: raw,
+    });
   }
   const retryable = status === 429 || status === 409 || status >= 500;
-  return new StripeApiError(`Stripe ${status} on ${where}: ${failure.message}${suffix}`, retryable, failure, { cause: raw });
+  return new StripeApiError(`Stripe ${status} on ${where}: ${failure.message}${suffix}`, retryable, failure, {
+    cause: raw,
+  });
 }
 
 function lowerKeys(h: Record<string, string>): Record<string, string> {

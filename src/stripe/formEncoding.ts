@@ -8,8 +8,9 @@ export function encodeForm(params: Record<string, unknown>): string {
   const walk = (prefix: string, v: unknown) => {
     if (v === undefined) return;
     if (v === null) parts.push(`${encodeURIComponent(prefix)}=`);
-    else if (Array.isArray(v)) v.forEach((item, i) => walk(`${prefix}[${i}]`, item));
-    else if (typeof v === 'object') {
+    else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) walk(`${prefix}[${i}]`, v[i]);
+    } else if (typeof v === 'object') {
       for (const [k, item] of Object.entries(v)) walk(prefix ? `${prefix}[${k}]` : k, item);
     } else parts.push(`${encodeURIComponent(prefix)}=${encodeURIComponent(String(v))}`);
   };

@@ -27,7 +27,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function sync(file: string, failpoint?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function sync(
+  file: string,
+  failpoint?: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/stripe-elt.js', 'sync'], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -53,7 +56,9 @@ function sync(file: string, failpoint?: string): Promise<{ code: number | null; 
 async function expectGroundTruth(file: string): Promise<void> {
   const reader = await duckdbReader(file);
   try {
-    expect(await compareWithGroundTruth(lazyGroundTruth(emu.url), reader, { eventsSince: firstSync - 30 * 86400 })).toEqual([]);
+    expect(
+      await compareWithGroundTruth(lazyGroundTruth(emu.url), reader, { eventsSince: firstSync - 30 * 86400 }),
+    ).toEqual([]);
   } finally {
     reader.close();
   }
@@ -72,26 +77,39 @@ const BACKFILL_POINTS = [
 ];
 
 /** Crash points during an incremental sync, after changes. */
-const INCREMENTAL_POINTS = ['events.afterList:1', 'events.afterApply:1', 'writer.afterWrite:1', 'created.afterPage:1'];
+const INCREMENTAL_POINTS = [
+  'events.afterList:1',
+  'events.afterApply:1',
+  'writer.afterWrite:1',
+  'created.afterPage:1',
+];
 
 describe('crash safety (SIGKILL, then run again)', () => {
-  it.each(BACKFILL_POINTS)('backfill killed at %s recovers to ground truth', async (point) => {
-    const file = join(dir, `${point.replace(/[:.]/g, '_')}.duckdb`);
-    const crashed = await sync(file, point);
-    expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
-    const again = await sync(file);
-    expect(again.code, again.stderr).toBe(0);
-    await expectGroundTruth(file);
-  }, 300_000);
+  it.each(BACKFILL_POINTS)(
+    'backfill killed at %s recovers to ground truth',
+    async (point) => {
+      const file = join(dir, `${point.replace(/[:.]/g, '_')}.duckdb`);
+      const crashed = await sync(file, point);
+      expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
+      const again = await sync(file);
+      expect(again.code, again.stderr).toBe(0);
+      await expectGroundTruth(file);
+    },
+    300_000,
+  );
 
-  it.each(INCREMENTAL_POINTS)('incremental killed at %s recovers to ground truth', async (point) => {
-    const file = join(dir, `inc_${point.replace(/[:.]/g, '_')}.duckdb`);
-    expect((await sync(file)).code).toBe(0);
-    await randomMutations(emu.emulator, point.length * 7, 60);
-    const crashed = await sync(file, point);
-    expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
-    const again = await sync(file);
-    expect(again.code, again.stderr).toBe(0);
-    await expectGroundTruth(file);
-  }, 300_000);
+  it.each(INCREMENTAL_POINTS)(
+    'incremental killed at %s recovers to ground truth',
+    async (point) => {
+      const file = join(dir, `inc_${point.replace(/[:.]/g, '_')}.duckdb`);
+      expect((await sync(file)).code).toBe(0);
+      await randomMutations(emu.emulator, point.length * 7, 60);
+      const crashed = await sync(file, point);
+      expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
+      const again = await sync(file);
+      expect(again.code, again.stderr).toBe(0);
+      await expectGroundTruth(file);
+    },
+    300_000,
+  );
 });

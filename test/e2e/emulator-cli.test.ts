@@ -38,14 +38,20 @@ afterAll(async () => {
   }
 });
 
-const get = (path: string, key = KEY) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+const get = (path: string, key = KEY) =>
+  fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
 
 describe('stripe-elt emulator (CLI)', () => {
   it('serves a seeded, Stripe-shaped charges list', async () => {
     const res = await get('/v1/charges?limit=3');
     expect(res.status).toBe(200);
     expect(res.headers.get('request-id')).toMatch(/^req_/);
-    const body = (await res.json()) as { object: string; data: { id: string; object: string }[]; has_more: boolean; url: string };
+    const body = (await res.json()) as {
+      object: string;
+      data: { id: string; object: string }[];
+      has_more: boolean;
+      url: string;
+    };
     expect(body.object).toBe('list');
     expect(body.url).toBe('/v1/charges');
     expect(body.has_more).toBe(true);

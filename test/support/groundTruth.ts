@@ -65,18 +65,24 @@ export function normalize(type: ColumnType, v: unknown): unknown {
 /** Expected value of a field column from an API object (expanded references are ids). */
 function expectedValue(type: ColumnType, v: unknown): unknown {
   if (v === undefined) return null;
-  if (type === 'text' && v && typeof v === 'object' && typeof (v as Obj).id === 'string') return (v as Obj).id;
+  if (type === 'text' && v && typeof v === 'object' && typeof (v as Obj).id === 'string')
+    return (v as Obj).id;
   return normalize(type, type === 'json' ? v : v);
 }
 
 /** Ground-truth objects of one stream in one account, keyed by primary key. */
-function expectedRows(stream: StreamDefinition, gt: Record<string, { live: Obj[]; deleted: Obj[] }>): { live: Map<string, { obj: Obj; parent?: string; index?: number }>; deleted: Set<string> } {
+function expectedRows(
+  stream: StreamDefinition,
+  gt: Record<string, { live: Obj[]; deleted: Obj[] }>,
+): { live: Map<string, { obj: Obj; parent?: string; index?: number }>; deleted: Set<string> } {
   const live = new Map<string, { obj: Obj; parent?: string; index?: number }>();
   const deleted = new Set<string>();
   if (stream.parent?.embeddedArray) {
     for (const bt of gt[stream.parent.stream]?.live ?? []) {
       const arr = (bt[stream.parent.embeddedArray] as Obj[] | undefined) ?? [];
-      arr.forEach((o, index) => live.set(`${bt.id}/${index}`, { obj: o, parent: bt.id as string, index }));
+      arr.forEach((o, index) => {
+        live.set(`${bt.id}/${index}`, { obj: o, parent: bt.id as string, index });
+      });
     }
     return { live, deleted };
   }
@@ -102,7 +108,8 @@ export function unlistable(stream: StreamDefinition, o: Obj, gt: Record<string, 
   const meta = (o._gt ?? {}) as Record<string, unknown>;
   if (stream.name === 'prices') return meta._inline === true;
   if (stream.name === 'reviews') return o.open === false;
-  if (stream.name === 'payment_methods') return typeof o.customer !== 'string' || !(gt.customers?.live ?? []).some((c) => c.id === o.customer);
+  if (stream.name === 'payment_methods')
+    return typeof o.customer !== 'string' || !(gt.customers?.live ?? []).some((c) => c.id === o.customer);
   return false;
 }
 
@@ -126,11 +133,17 @@ export async function compareWithGroundTruth(
 ): Promise<string[]> {
   const { schemas } = await loadSchemas();
   const diffs: string[] = [];
-  const streams = catalog.streams.filter((s) => !s.reference && (!opts.streams || opts.streams.includes(s.name)));
+  const streams = catalog.streams.filter(
+    (s) => !s.reference && (!opts.streams || opts.streams.includes(s.name)),
+  );
   for (const stream of streams) {
     const spec = baseTableSpec(stream, schemas);
     const types = new Map(spec.columns.map((c) => [c.name, c.type]));
-    const resources = [stream.name, ...(stream.parent ? [stream.parent.stream] : []), ...(stream.name === 'payment_methods' ? ['customers'] : [])];
+    const resources = [
+      stream.name,
+      ...(stream.parent ? [stream.parent.stream] : []),
+      ...(stream.name === 'payment_methods' ? ['customers'] : []),
+    ];
     const gt = typeof source === 'function' ? await source(resources) : source;
     const rows = await reader.rows(stream.name);
     const out: string[] = [];
@@ -150,7 +163,9 @@ export async function compareWithGroundTruth(
       const exp = expectedRows(stream, gtAccount);
       const got = new Map<string, Obj>();
       for (const r of byAccount.get(account) ?? []) {
-        const k = stream.primaryKey.includes('index') ? `${r.balance_transaction}/${Number(r.index)}` : String(r.id);
+        const k = stream.primaryKey.includes('index')
+          ? `${r.balance_transaction}/${Number(r.index)}`
+          : String(r.id);
         if (got.has(k)) note(`${account} ${k}: duplicate row`);
         got.set(k, r);
         seenKeys.add(`${account}/${k}`);
@@ -159,12 +174,19 @@ export async function compareWithGroundTruth(
         const r = got.get(k);
         if (unlistable(stream, obj, gtAccount)) continue;
         if (!r) {
-          if ( !(opts.eventsSince !== undefined && stream.name === 'events' && Number(obj.created) < opts.eventsSince)) {
+          if (
+            !(
+              opts.eventsSince !== undefined &&
+              stream.name === 'events' &&
+              Number(obj.created) < opts.eventsSince
+            )
+          ) {
             note(`${account} ${k}: missing`);
           }
           continue;
         }
-        if (normalize('boolean', r._deleted)) note(`${account} ${k}: flagged _deleted but Stripe still has it`);
+        if (normalize('boolean', r._deleted))
+          note(`${account} ${k}: flagged _deleted but Stripe still has it`);
         for (const col of spec.columns) {
           if (col.source.kind === 'system') continue;
           let want: unknown;
@@ -175,19 +197,26 @@ export async function compareWithGroundTruth(
           const have = normalize(types.get(col.name)!, r[col.name]);
           // Deep equality, key order aside (jsonb stores object keys in its own order).
           if (canonical(have) !== canonical(want)) {
-            note(`${account} ${k}.${col.name}: warehouse ${JSON.stringify(have)?.slice(0, 120)} ≠ Stripe ${JSON.stringify(want)?.slice(0, 120)}`);
+            note(
+              `${account} ${k}.${col.name}: warehouse ${JSON.stringify(have)?.slice(0, 120)} ≠ Stripe ${JSON.stringify(want)?.slice(0, 120)}`,
+            );
           }
         }
       }
       for (const [k, r] of got) {
         if (exp.live.has(k)) continue;
-        if (!exp.deleted.has(k) && !stream.parent) note(`${account} ${k}: in the warehouse but unknown to Stripe`);
-        else if (!normalize('boolean', r._deleted)) note(`${account} ${k}: deleted in Stripe but not flagged _deleted`);
+        if (!exp.deleted.has(k) && !stream.parent)
+          note(`${account} ${k}: in the warehouse but unknown to Stripe`);
+        else if (!normalize('boolean', r._deleted))
+          note(`${account} ${k}: deleted in Stripe but not flagged _deleted`);
       }
     }
     for (const r of rows) {
-      const k = stream.primaryKey.includes('index') ? `${r.balance_transaction}/${Number(r.index)}` : String(r.id);
-      if (!seenKeys.has(`${r._account}/${k}`)) note(`${r._account} ${k}: row for an account the emulator does not have`);
+      const k = stream.primaryKey.includes('index')
+        ? `${r.balance_transaction}/${Number(r.index)}`
+        : String(r.id);
+      if (!seenKeys.has(`${r._account}/${k}`))
+        note(`${r._account} ${k}: row for an account the emulator does not have`);
     }
     diffs.push(...out);
   }
@@ -197,6 +226,8 @@ export async function compareWithGroundTruth(
 /** JSON with object keys sorted at every level. */
 export function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
   );
 }

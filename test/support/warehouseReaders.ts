@@ -50,7 +50,10 @@ export function postgresReader(url: string, schema: string): WarehouseReader & {
   // Keep numeric and bigint as text (exact), timestamps as Date, json/jsonb parsed.
   return {
     async rows(table: string): Promise<Obj[]> {
-      const exists = await pool.query('select 1 from information_schema.tables where table_schema = $1 and table_name = $2', [schema, table]);
+      const exists = await pool.query(
+        'select 1 from information_schema.tables where table_schema = $1 and table_name = $2',
+        [schema, table],
+      );
       if (exists.rowCount === 0) return [];
       const res = await pool.query({
         text: `select * from "${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`,

@@ -39,10 +39,10 @@ const ref = (p: Obj): PriceRef => ({
   product: String(p.product),
   currency: String(p.currency),
   unitAmount: Number(p.unit_amount ?? p.amount ?? 0),
+  // Prices say `recurring.interval`; plans (`/v1/plans`) say `interval`; one-time prices neither.
   interval:
-    ((p.recurring as { interval?: 'month' | 'year' } | null)?.interval ??
-      (p.interval as 'month' | 'year' | undefined)) ||
-    undefined,
+    (p.recurring as { interval?: 'month' | 'year' } | null)?.interval ??
+    (p.interval as 'month' | 'year' | undefined),
 });
 
 function addMonthly(cat: Catalog, currency: string, price: PriceRef): void {

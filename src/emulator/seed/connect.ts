@@ -34,11 +34,14 @@ export async function createConnectedAccount(w: World, platform: Business, n: nu
 /** Monthly transfers of the platform to each connected account; a few partially reversed. */
 export function scheduleTransfers(platform: Business, accounts: Business[], from: number): void {
   const r = platform.r;
+  let sent = 0;
   const month = async () => {
     for (const acct of accounts) {
       // Like a real platform, send only what the available balance covers (Stripe refuses the rest).
       const balance = await platform.get('/v1/balance');
-      const usd = (balance.available as { amount: number; currency: string }[]).find((a) => a.currency === 'usd');
+      const usd = (balance.available as { amount: number; currency: string }[]).find(
+        (a) => a.currency === 'usd',
+      );
       const amount = Math.min(r.int(50, 2000) * 100, Math.floor((usd?.amount ?? 0) / 2));
       if (amount < 100) continue;
       const t = await platform.post('/v1/transfers', {
@@ -49,7 +52,8 @@ export function scheduleTransfers(platform: Business, accounts: Business[], from
         transfer_group: `MONTH_${new Date(platform.tl.now * 1000).toISOString().slice(0, 7)}`,
         metadata: { program: 'partner-bonus' },
       });
-      if (r.bool(0.1)) {
+      // Every eighth bonus is partly clawed back.
+      if (++sent % 8 === 3) {
         platform.tl.after(r.int(1, 10) * DAY, async () => {
           await platform.post(`/v1/transfers/${t.id}/reversals`, {
             amount: Math.floor(Number(t.amount) / 4),

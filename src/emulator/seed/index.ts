@@ -13,7 +13,6 @@ import { createConnectedAccount, refundApplicationFee, scheduleTransfers } from 
 import { scheduleJourneys } from './journey.js';
 import { PLANS, type SeedPlan, type SeedSize } from './plan.js';
 import { scheduleBillingShowcase } from './showcaseBilling.js';
-import { schedulePaymentShowcase } from './showcasePayments.js';
 import {
   scheduleAwkwardCustomers,
   scheduleBulkImport,
@@ -21,6 +20,7 @@ import {
   schedulePriceIncrease,
   scheduleRecentActivity,
 } from './showcaseData.js';
+import { schedulePaymentShowcase } from './showcasePayments.js';
 import { createStripeActs, type StripeActs } from './stripeActs.js';
 import { type SeedSummary, summarize } from './summary.js';
 import { Timeline } from './timeline.js';
@@ -54,7 +54,6 @@ export async function seedEmulator(emulator: Emulator, opts: SeedOptions): Promi
     r: new Random(Math.imul(opts.seed, 0x9e3779b1) ^ 0x5eed),
     tl,
     platform: emulator.platformAccount,
-    recentFrom: end - EVENT_RETENTION_SECONDS,
   };
   const acts = createStripeActs(emulator);
   const eventsSinceBefore = emulator.eventsSince;
@@ -127,7 +126,8 @@ function schedulePlatform(w: World, acts: StripeActs, plan: SeedPlan): void {
       // The platform gives back part of its fee on some direct charges (always on the first two).
       let charges = 0;
       const onCharge = (charge: string) => {
-        if (charges++ < 2 || w.r.bool(0.05)) tl.after(w.r.int(1, 30) * DAY, () => refundApplicationFee(b, c, charge));
+        if (charges++ < 2 || w.r.bool(0.05))
+          tl.after(w.r.int(1, 30) * DAY, () => refundApplicationFee(b, c, charge));
       };
       scheduleJourneys(c, cat, acts, { ...cp, onCharge }, tl.now + DAY);
       scheduleDailySettlement(c, acts, tl.now);

@@ -104,7 +104,14 @@ export async function aftermath(
 ): Promise<void> {
   const r = b.r;
   const kind: Aftermath =
-    forced ?? r.weighted([['refund', 50], ['dispute', 8], ['early_fraud_warning', 4], ['review', 8], ['none', 930]] as const);
+    forced ??
+    r.weighted([
+      ['refund', 50],
+      ['dispute', 8],
+      ['early_fraud_warning', 4],
+      ['review', 8],
+      ['none', 930],
+    ] as const);
   const refund = (partial: boolean, reason: string) =>
     b.post('/v1/refunds', {
       charge,
@@ -146,7 +153,11 @@ async function disputeLifecycle(b: Business, acts: StripeActs, charge: string): 
     reason: r.pick(['fraudulent', 'product_not_received', 'subscription_canceled', 'duplicate', 'general']),
     inquiry: r.bool(0.15),
   });
-  const fate = r.weighted([['evidence', 6], ['accept', 2], ['ignore', 2]] as const);
+  const fate = r.weighted([
+    ['evidence', 6],
+    ['accept', 2],
+    ['ignore', 2],
+  ] as const);
   const decide = (outcome: 'won' | 'lost') => acts.resolveDispute(b, d.id, outcome);
   if (fate === 'evidence') {
     b.tl.after(r.int(2, 10) * DAY, async () => {

@@ -38,7 +38,7 @@ const connected = (customers: number): JourneyPlan => ({
 
 export const PLANS: Record<SeedSize, SeedPlan> = {
   small: {
-    platform: platform(52),
+    platform: platform(42),
     connected: [connected(12), connected(8)],
     bulkImport: { count: 150, subscribeRate: 0.04 },
     awkwardCustomers: 16,
@@ -47,7 +47,7 @@ export const PLANS: Record<SeedSize, SeedPlan> = {
     payoutEveryDays: 14,
   },
   medium: {
-    platform: platform(1300),
+    platform: platform(1100),
     connected: [connected(300), connected(200)],
     bulkImport: { count: 2000, subscribeRate: 0.1 },
     awkwardCustomers: 40,
@@ -56,8 +56,8 @@ export const PLANS: Record<SeedSize, SeedPlan> = {
     payoutEveryDays: 7,
   },
   large: {
-    platform: platform(13000),
-    connected: [connected(4000), connected(3000), connected(2000)],
+    platform: platform(14000),
+    connected: [connected(5000), connected(3200), connected(2200)],
     bulkImport: { count: 5000, subscribeRate: 0.15 },
     awkwardCustomers: 80,
     deletions: 10,

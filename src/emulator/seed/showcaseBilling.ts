@@ -63,8 +63,7 @@ export function scheduleBillingShowcase(b: Business, cat: Catalog, acts: StripeA
     at(end - 45 * DAY - o, async () => {
       const sub = await subscribe(b, cat, acts, await card(), { noRenewals: true, items: items() });
       b.tl.at(periodEnd(sub, end - 14 * DAY), async () => {
-        await acts.renewSubscription(b, sub.id);
-        await acts.setSubscriptionStatus(b, sub.id, 'past_due');
+        await acts.renewSubscription(b, sub.id, { fail: true });
         if (k === 1) b.tl.after(8 * DAY, () => acts.setSubscriptionStatus(b, sub.id, 'unpaid'));
       });
     });
@@ -127,14 +126,26 @@ function scheduleInvoiceShowcase(b: Business, cat: Catalog): void {
       if (fate === 'paid' && lines < 20) {
         // A partial refund of a paid invoice, through a credit note.
         b.tl.after(2 * DAY, async () => {
-          await b.post('/v1/credit_notes', { invoice: inv.id, amount: 1000, refund_amount: 1000, reason: 'product_unsatisfactory', memo: 'Partial refund' });
+          await b.post('/v1/credit_notes', {
+            invoice: inv.id,
+            amount: 1000,
+            refund_amount: 1000,
+            reason: 'product_unsatisfactory',
+            memo: 'Partial refund',
+          });
         });
       }
       if (fate === 'open' && lines <= 3) {
         // Credit on an open invoice lowers what is due; one is voided again (only possible while the invoice is open).
         b.tl.after(DAY, async () => {
-          const cn = await b.post('/v1/credit_notes', { invoice: inv.id, amount: 500, reason: 'order_change', memo: 'Discount agreed by phone' });
-          if (lines === 3) b.tl.after(DAY, async () => void (await b.post(`/v1/credit_notes/${cn.id}/void`, {})));
+          const cn = await b.post('/v1/credit_notes', {
+            invoice: inv.id,
+            amount: 500,
+            reason: 'order_change',
+            memo: 'Discount agreed by phone',
+          });
+          if (lines === 3)
+            b.tl.after(DAY, async () => void (await b.post(`/v1/credit_notes/${cn.id}/void`, {})));
         });
       }
     });

@@ -9,8 +9,22 @@
 import type { Context } from '../context.js';
 import type { Emulator } from '../emulator.js';
 import type { StripeObject } from '../resource.js';
-import { completeCheckoutSession, renewSubscription, type SubscriptionStatus, setSubscriptionStatus } from '../resources/billing.js';
-import { createAutomaticPayout, createDispute, createEarlyFraudWarning, createFile, createReview, failPayout, resolveDispute, settle } from '../resources/payments.js';
+import {
+  completeCheckoutSession,
+  renewSubscription,
+  type SubscriptionStatus,
+  setSubscriptionStatus,
+} from '../resources/billing.js';
+import {
+  createAutomaticPayout,
+  createDispute,
+  createEarlyFraudWarning,
+  createFile,
+  createReview,
+  failPayout,
+  resolveDispute,
+  settle,
+} from '../resources/payments.js';
 import type { Obj } from './api.js';
 import type { Business } from './world.js';
 
@@ -25,7 +39,11 @@ export interface StripeActs {
   resolveDispute(b: Business, dispute: string, outcome: 'won' | 'lost'): Promise<void>;
   earlyFraudWarning(b: Business, charge: string): Promise<void>;
   review(b: Business, charge: string): Promise<Obj>;
-  file(b: Business, purpose: 'dispute_evidence' | 'business_logo' | 'identity_document', name: string): Promise<string>;
+  file(
+    b: Business,
+    purpose: 'dispute_evidence' | 'business_logo' | 'identity_document',
+    name: string,
+  ): Promise<string>;
   /** Stripe's automatic payout of the available balance in `currency`, if there is any. */
   automaticPayout(b: Business, currency: string): Promise<Obj | undefined>;
   /** The bank returns a payout. */
@@ -49,13 +67,15 @@ export function createStripeActs(emulator: Emulator): StripeActs {
     resolveDispute: async (b, dispute, outcome) => {
       // A dispute the merchant accepted (`/close`) is already lost.
       const current = ctx(b).get('disputes', dispute);
-      if (current && !['won', 'lost', 'warning_closed'].includes(String(current.status))) resolveDispute(ctx(b), dispute, outcome);
+      if (current && !['won', 'lost', 'warning_closed'].includes(String(current.status)))
+        resolveDispute(ctx(b), dispute, outcome);
     },
     earlyFraudWarning: async (b, charge) => {
       createEarlyFraudWarning(ctx(b), charge);
     },
     review: async (b, charge) => createReview(ctx(b), charge) as Obj,
-    file: async (b, purpose, filename) => createFile(ctx(b), { purpose, filename, size: 1024 + b.r.int(0, 200_000) }).id,
+    file: async (b, purpose, filename) =>
+      createFile(ctx(b), { purpose, filename, size: 1024 + b.r.int(0, 200_000) }).id,
     automaticPayout: async (b, currency) => obj(createAutomaticPayout(ctx(b), currency)),
     failPayout: async (b, payout) => {
       failPayout(ctx(b), payout);

@@ -23,6 +23,14 @@ export interface SubscribeOpts {
   noRenewals?: boolean;
 }
 
+const USAGE = [
+  'API calls over plan',
+  'Storage overage (GB)',
+  'Extra seats (prorated)',
+  'SMS messages',
+  'Data transfer (GB)',
+] as const;
+
 const CURRENCY_BY_COUNTRY: Record<string, string> = { DE: 'eur', FR: 'eur', NL: 'eur', GB: 'gbp', JP: 'jpy' };
 
 export function currencyFor(cat: Catalog, c: CustomerRef): string {
@@ -100,8 +108,19 @@ function chooseItems(
         },
       ];
   }
-  const addOn = cat.addOns.find((p) => p.currency === main.currency && p.interval === main.interval);
-  if (addOn && kind !== 'legacy' && r.bool(0.12)) items.push({ price: addOn.id, quantity: 1 });
+  // Most B2B plans bill a workspace plus seats and add-ons: one invoice line per item at each renewal.
+  if (kind === 'monthly' && cat.seats && main.currency === 'usd' && r.bool(0.6)) {
+    items.push({ price: cat.seats.id, quantity: r.int(3, 40) });
+  }
+  if (kind === 'monthly' && cat.volume && main.currency === 'usd' && r.bool(0.15)) {
+    items.push({ price: cat.volume.id, quantity: r.int(50, 2500) });
+  }
+  if (kind !== 'legacy') {
+    for (const addOn of cat.addOns) {
+      if (addOn.currency === main.currency && addOn.interval === main.interval && r.bool(0.3))
+        items.push({ price: addOn.id, quantity: 1 });
+    }
+  }
   return { items, main };
 }
 
@@ -170,6 +189,33 @@ export function scheduleRenewals(
   const id = first.id;
   let items = itemIds(first);
   const sendInvoice = first.collection_method === 'send_invoice';
+  const currency = String(first.currency ?? 'usd');
+  // Usage-billed customers: usage per metered dimension is recorded as pending invoice items, which the
+  // renewal invoice sweeps in (one line each) — the way usage was billed before Billing Meters.
+  const meters = r.bool(0.5)
+    ? USAGE.slice(
+        0,
+        r.weighted([
+          [1, 2],
+          [2, 2],
+          [4, 3],
+          [6, 3],
+          [8, 2],
+        ]),
+      )
+    : [];
+  // Dunning: usually the customer fixes the card and pays the open invoice days later (active again);
+  // otherwise retries run out and Stripe cancels the subscription or leaves it unpaid.
+  const recover = (sub: Obj): boolean => {
+    const invoice = latestInvoice(sub);
+    if (invoice && r.bool(0.7)) {
+      b.tl.after(r.int(1, 6) * DAY, async () => void (await b.post(`/v1/invoices/${invoice}/pay`, {})));
+      return true;
+    }
+    const end = r.bool(0.5) ? 'canceled' : 'unpaid';
+    b.tl.after(r.int(14, 21) * DAY, () => acts.setSubscriptionStatus(b, id, end));
+    return false;
+  };
   const next = (sub: Obj) => periodEnd(sub, addMonths(b.tl.now, interval === 'year' ? 12 : 1));
   const renew = async () => {
     if (r.bool(churn)) {
@@ -203,9 +249,25 @@ export function scheduleRenewals(
         items.push(si.id);
       }
     }
-    const renewed = await acts.renewSubscription(b, id);
+    // Usage beyond the plan, billed on the next renewal invoice as a pending invoice item.
+    // Each metered dimension bills its usage of the period (when there was any) as a pending item.
+    for (const [u, meter] of meters.entries()) {
+      if (!r.bool(0.85)) continue;
+      await b.post('/v1/invoiceitems', {
+        customer: c.id,
+        subscription: id,
+        amount: r.int(1, 200) * (currency === 'jpy' ? 100 : 50),
+        currency,
+        description: `${meter} — usage for the period`,
+        metadata: { meter: `m${u}` },
+      });
+    }
+    // Now and then the card is declined at renewal: the subscription goes past_due.
+    const declined = !sendInvoice && r.bool(0.02);
+    const renewed = await acts.renewSubscription(b, id, { fail: declined });
     if (!renewed) return;
     if (sendInvoice) settleSentInvoice(b, renewed);
+    if (declined && !recover(renewed)) return;
     const at = next(renewed);
     if (at > b.tl.now) b.tl.at(at, renew);
   };
@@ -213,14 +275,18 @@ export function scheduleRenewals(
 }
 
 /** A `send_invoice` renewal invoice: usually paid by bank transfer (out of band), sometimes written off. */
+function latestInvoice(sub: Obj): string | undefined {
+  return typeof sub.latest_invoice === 'string' ? sub.latest_invoice : (sub.latest_invoice as Obj | null)?.id;
+}
+
 function settleSentInvoice(b: Business, sub: Obj): void {
   const r = b.r;
-  const invoice =
-    typeof sub.latest_invoice === 'string' ? sub.latest_invoice : (sub.latest_invoice as Obj | null)?.id;
+  const invoice = latestInvoice(sub);
   if (!invoice) return;
   const roll = r.next();
   if (roll < 0.9) {
     b.tl.after(r.int(2, 28) * DAY, async () => {
+      // A $0 invoice (trial) was paid on finalization already.
       const inv = await b.get(`/v1/invoices/${invoice}`);
       if (inv.status === 'open') await b.post(`/v1/invoices/${invoice}/pay`, { paid_out_of_band: true });
     });

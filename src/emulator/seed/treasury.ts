@@ -23,7 +23,13 @@ export function scheduleDailySettlement(b: Business, acts: StripeActs, from: num
   b.tl.at(from - (from % DAY) + DAY + 60, day);
 }
 
-export function schedulePayouts(b: Business, acts: StripeActs, from: number, everyDays: number, mode: 'automatic' | 'manual'): void {
+export function schedulePayouts(
+  b: Business,
+  acts: StripeActs,
+  from: number,
+  everyDays: number,
+  mode: 'automatic' | 'manual',
+): void {
   const r = b.r;
   const payout = async () => {
     const balance = await b.get('/v1/balance');

@@ -17,8 +17,6 @@ export interface World {
   tl: Timeline;
   /** The platform account id. */
   platform: string;
-  /** Events before this instant are not kept (Stripe's 30-day retention). */
-  recentFrom: number;
 }
 
 export class Business {

@@ -14,7 +14,12 @@ import { ConfigSchema } from '../../../src/config/config.js';
 import { DEFAULT_TEST_KEY, type RunningEmulator, startEmulator } from '../../../src/emulator/index.js';
 import { runSync, type SyncReport } from '../../../src/engine/runSync.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { compareWithGroundTruth, fetchGroundTruth, lazyGroundTruth, type WarehouseReader } from '../../support/groundTruth.js';
+import {
+  compareWithGroundTruth,
+  fetchGroundTruth,
+  lazyGroundTruth,
+  type WarehouseReader,
+} from '../../support/groundTruth.js';
 import { randomMutations } from '../../support/mutations.js';
 import { duckdbReader, postgresReader } from '../../support/warehouseReaders.js';
 
@@ -65,7 +70,14 @@ describe.each(targets)('ground truth in $name', (target) => {
 
   const sync = async (): Promise<SyncReport> => {
     const config = ConfigSchema.parse({
-      stripe: { apiKey: DEFAULT_TEST_KEY, apiBase: emu.url, accounts: 'all', maxRequestsPerSecond: 5000, endpointRequestsPerSecond: 5000, concurrency: 16 },
+      stripe: {
+        apiKey: DEFAULT_TEST_KEY,
+        apiBase: emu.url,
+        accounts: 'all',
+        maxRequestsPerSecond: 5000,
+        endpointRequestsPerSecond: 5000,
+        concurrency: 16,
+      },
       destination: { url: target.url(), schema },
       sync: {},
       serve: {},
@@ -78,7 +90,9 @@ describe.each(targets)('ground truth in $name', (target) => {
   const expectGroundTruth = async () => {
     const reader = await target.reader();
     try {
-      const diffs = await compareWithGroundTruth(lazyGroundTruth(emu.url), reader, { eventsSince: firstSync - 30 * 86400 });
+      const diffs = await compareWithGroundTruth(lazyGroundTruth(emu.url), reader, {
+        eventsSince: firstSync - 30 * 86400,
+      });
       expect(diffs).toEqual([]);
     } finally {
       await reader.close();
@@ -93,7 +107,10 @@ describe.each(targets)('ground truth in $name', (target) => {
 
   it('(b) after random creates, updates and deletes, an incremental sync equals it again', async () => {
     const gt = await fetchGroundTruth(emu.url, ['customers']);
-    const [platform, connected] = [gt.platform_account, Object.keys(gt.accounts).find((a) => a !== gt.platform_account)!];
+    const [platform, connected] = [
+      gt.platform_account,
+      Object.keys(gt.accounts).find((a) => a !== gt.platform_account)!,
+    ];
     const a = await randomMutations(emu.emulator, 11, 300, platform);
     const b = await randomMutations(emu.emulator, 12, 100, connected);
     expect(Object.values(a.counts).reduce((x, y) => x + y, 0)).toBeGreaterThan(200);

@@ -24,11 +24,19 @@ beforeEach(() => {
 });
 
 const client = (opts: Partial<ConstructorParameters<typeof StripeClient>[0]> = {}) =>
-  new StripeClient({ apiKey: DEFAULT_TEST_KEY, apiBase: emu.url, retry: fastRetry, timeoutMs: 2000, ...opts });
+  new StripeClient({
+    apiKey: DEFAULT_TEST_KEY,
+    apiBase: emu.url,
+    retry: fastRetry,
+    timeoutMs: 2000,
+    ...opts,
+  });
 
 describe('StripeClient', () => {
   it('lists and reports the server clock', async () => {
-    const { body, serverTime } = await client().getTimed<{ object: string; data: unknown[] }>('/v1/events', { limit: 3 });
+    const { body, serverTime } = await client().getTimed<{ object: string; data: unknown[] }>('/v1/events', {
+      limit: 3,
+    });
     expect(body.object).toBe('list');
     expect(Math.abs(serverTime - emu.emulator.clock.now())).toBeLessThanOrEqual(2);
   });
@@ -63,13 +71,19 @@ describe('StripeClient', () => {
   });
 
   it('does not retry a 5xx marked Stripe-Should-Retry: false, nor a 400', async () => {
-    emu.emulator.faults.set([{ path: '^/v1/events$', count: 5, action: 'server_error', status: 503, shouldRetry: false }]);
+    emu.emulator.faults.set([
+      { path: '^/v1/events$', count: 5, action: 'server_error', status: 503, shouldRetry: false },
+    ]);
     const counters = { requests: 0, rateLimited: 0, retries: 0 };
-    await expect(client().list('/v1/events', { limit: 1 }, { counters })).rejects.toBeInstanceOf(StripeApiError);
+    await expect(client().list('/v1/events', { limit: 1 }, { counters })).rejects.toBeInstanceOf(
+      StripeApiError,
+    );
     expect(counters.requests).toBe(1);
     emu.emulator.faults.clear();
     const c2 = { requests: 0, rateLimited: 0, retries: 0 };
-    await expect(client().list('/v1/events', { limit: 101 }, { counters: c2 })).rejects.toMatchObject({ status: 400 });
+    await expect(client().list('/v1/events', { limit: 101 }, { counters: c2 })).rejects.toMatchObject({
+      status: 400,
+    });
     expect(c2.requests).toBe(1);
   });
 

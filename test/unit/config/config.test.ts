@@ -17,7 +17,12 @@ describe('loadConfig', () => {
 
   it('reads lists and numbers from the environment', () => {
     const c = loadConfig({
-      env: { STRIPE_API_KEY: 'rk_live_x1', STRIPE_ACCOUNTS: 'acct_1, acct_2', STREAMS: 'charges,refunds', STRIPE_MAX_RPS: '50' },
+      env: {
+        STRIPE_API_KEY: 'rk_live_x1',
+        STRIPE_ACCOUNTS: 'acct_1, acct_2',
+        STREAMS: 'charges,refunds',
+        STRIPE_MAX_RPS: '50',
+      },
     });
     expect(c.stripe.accounts).toEqual(['acct_1', 'acct_2']);
     expect(c.sync.streams).toEqual(['charges', 'refunds']);

@@ -18,6 +18,8 @@ describe('redactSecrets', () => {
   });
 
   it('leaves ordinary text alone', () => {
-    expect(redactSecrets('synced 100 charges (ch_123) for acct_1')).toBe('synced 100 charges (ch_123) for acct_1');
+    expect(redactSecrets('synced 100 charges (ch_123) for acct_1')).toBe(
+      'synced 100 charges (ch_123) for acct_1',
+    );
   });
 });

@@ -43,7 +43,12 @@ describe('Scheduler', () => {
   it('drops a failed group and reports it, other groups finish', async () => {
     const failed: string[] = [];
     const ran: string[] = [];
-    const s = new Scheduler({ concurrency: 1, perEndpoint: 1, classify: () => 'group', onGroupFailed: (g) => failed.push(g) });
+    const s = new Scheduler({
+      concurrency: 1,
+      perEndpoint: 1,
+      classify: () => 'group',
+      onGroupFailed: (g) => failed.push(g),
+    });
     s.push(
       { endpoint: 'x', group: 'bad', run: async () => Promise.reject(new Error('boom')) },
       { endpoint: 'x', group: 'bad', run: async () => void ran.push('bad2') },
@@ -57,7 +62,11 @@ describe('Scheduler', () => {
   it('a fatal error rejects run()', async () => {
     const gate = deferred();
     const s = new Scheduler({ concurrency: 2, perEndpoint: 2, classify: () => 'fatal' });
-    s.push({ endpoint: 'x', group: 'g', run: () => gate.promise.then(() => Promise.reject(new Error('fatal'))) });
+    s.push({
+      endpoint: 'x',
+      group: 'g',
+      run: () => gate.promise.then(() => Promise.reject(new Error('fatal'))),
+    });
     const run = s.run();
     gate.resolve();
     await expect(run).rejects.toThrow('fatal');

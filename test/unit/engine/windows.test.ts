@@ -4,7 +4,13 @@ import { planWindows, remainingSpan, splitPoint } from '../../../src/engine/wind
 
 describe('planWindows', () => {
   it('tiles [from, until) without gaps or overlaps, per pass', () => {
-    const { windows, nextWindowId } = planWindows({ from: 1000, until: 1000 + 86400 * 30, count: 8, passes: 2, createdFilter: true });
+    const { windows, nextWindowId } = planWindows({
+      from: 1000,
+      until: 1000 + 86400 * 30,
+      count: 8,
+      passes: 2,
+      createdFilter: true,
+    });
     expect(windows).toHaveLength(16);
     expect(nextWindowId).toBe(16);
     for (const pass of [0, 1]) {
@@ -18,11 +24,15 @@ describe('planWindows', () => {
 
   it('uses one unbounded window when the list has no created filter', () => {
     const { windows } = planWindows({ from: 0, until: 500, count: 8, passes: 1, createdFilter: false });
-    expect(windows).toEqual([{ id: 0, gte: 0, lt: 500, cursor: null, cursorCreated: null, done: false, pass: 0 }]);
+    expect(windows).toEqual([
+      { id: 0, gte: 0, lt: 500, cursor: null, cursorCreated: null, done: false, pass: 0 },
+    ]);
   });
 
   it('does not make windows shorter than an hour', () => {
-    expect(planWindows({ from: 0, until: 1800, count: 8, passes: 1, createdFilter: true }).windows).toHaveLength(1);
+    expect(
+      planWindows({ from: 0, until: 1800, count: 8, passes: 1, createdFilter: true }).windows,
+    ).toHaveLength(1);
   });
 });
 
@@ -33,7 +43,11 @@ describe('splitPoint', () => {
     expect(splitPoint(w)).toBe(20_000);
   });
   it('leaves short or finished windows alone', () => {
-    expect(splitPoint({ id: 0, gte: 0, lt: 7000, cursor: null, cursorCreated: null, done: false, pass: 0 })).toBeUndefined();
-    expect(splitPoint({ id: 0, gte: 0, lt: 1e6, cursor: null, cursorCreated: null, done: true, pass: 0 })).toBeUndefined();
+    expect(
+      splitPoint({ id: 0, gte: 0, lt: 7000, cursor: null, cursorCreated: null, done: false, pass: 0 }),
+    ).toBeUndefined();
+    expect(
+      splitPoint({ id: 0, gte: 0, lt: 1e6, cursor: null, cursorCreated: null, done: true, pass: 0 }),
+    ).toBeUndefined();
   });
 });
