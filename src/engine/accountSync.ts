@@ -8,6 +8,7 @@ import type { StreamDefinition } from '../catalog/streamDefinition.js';
 import { EltError } from '../errors.js';
 import type { StreamState } from '../state/syncState.js';
 import { StripeAuthError, StripePermissionError } from '../stripe/errors.js';
+import { STRIPE_EPOCH, serverTime } from './accounts.js';
 import { BackfillUnit } from './backfill.js';
 import { runCreatedPass } from './createdPass.js';
 import { anchorEvents, EventsGapError, runEventsPass } from './eventsPass.js';
@@ -41,9 +42,7 @@ export async function syncAccount(
     const s = ctx.catalog.get(n);
     return !s.reference && (account.isPlatform || !s.platformOnly);
   });
-  const serverNow = (
-    await ctx.client.getTimed('/v1/account', {}, { account: account.header, signal: ctx.signal })
-  ).serverTime;
+  const serverNow = await serverTime(ctx.client, account, ctx.signal);
 
   // Incremental starts where the first backfill starts, so nothing that changes during it is missed.
   let eventsUsable = true;
@@ -76,7 +75,10 @@ export async function syncAccount(
     for (const name of listedStreams(ctx.catalog, new Set(enabled))) {
       const list = ctx.catalog.get(name);
       if (!account.isPlatform && list.platformOnly) continue;
-      const u = await prepareUnit(ctx, account, list, enabled, plan(list), serverNow, opts);
+      const u = await prepareUnit(ctx, account, list, enabled, plan(list), serverNow, opts, (stream, err) => {
+        ctx.log.error({ err: (err as Error).message, stream }, 'stream failed');
+        fail([stream], err);
+      });
       if (u) units.push(u);
     }
     if (units.length === 0) return;
@@ -193,6 +195,7 @@ async function prepareUnit(
   mode: 'resume' | 'new' | 'new-sweep',
   serverNow: number,
   opts: AccountSyncOptions,
+  onConsumerFailed: (stream: string, err: unknown) => void,
 ): Promise<{ unit: BackfillUnit; consumers: Set<string> } | undefined> {
   const children = ctx.catalog.children(list.name).filter((c) => enabled.includes(c.name));
   const selfEnabled = enabled.includes(list.name);
@@ -219,7 +222,7 @@ async function prepareUnit(
   if (needsNew || stateStream !== list.name) {
     const spec = list.list!;
     const plan = planWindows({
-      from: Math.max(0, account.created - 86400),
+      from: Math.max(STRIPE_EPOCH, account.created - 86400),
       until: serverNow + 1,
       count: ctx.settings.windowsPerStream,
       passes: spec.passes?.length ?? 1,
@@ -254,15 +257,17 @@ async function prepareUnit(
       stateStream,
       list,
       consumers,
-      onDone: async () => {
-        const sweeps = bf.sweepOnDone ? members.filter((m) => !ctx.catalog.get(m).partialList) : [];
+      onConsumerFailed,
+      onDone: async (failed) => {
+        const done = members.filter((m) => !failed.has(m));
+        const sweeps = bf.sweepOnDone ? done.filter((m) => !ctx.catalog.get(m).partialList) : [];
         const version = serverNow;
         for (const m of sweeps)
           await ctx.writer.add(m, [], [], {
             sweeps: [{ account: account.id, before: bf.startedAt, version }],
           });
         await ctx.writer.update(
-          [...new Set([stateStream, ...members])].map((m) => ({
+          [...new Set([stateStream, ...done])].map((m) => ({
             account: account.id,
             stream: m,
             apply: (s: AnyState) => {

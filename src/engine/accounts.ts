@@ -5,17 +5,20 @@
  */
 import type { Config } from '../config/config.js';
 import type { StripeClient } from '../stripe/client.js';
+import { StripePermissionError } from '../stripe/errors.js';
 import type { AccountScope } from './syncContext.js';
 
 type Obj = Record<string, unknown>;
+
+/** Stripe launched in 2010: no object anywhere is older, so backfills never need to look earlier. */
+export const STRIPE_EPOCH = 1_262_304_000;
 
 export async function resolveAccounts(
   client: StripeClient,
   setting: Config['stripe']['accounts'],
   signal?: AbortSignal,
 ): Promise<AccountScope[]> {
-  const own = await client.get<Obj>('/v1/account', {}, { signal });
-  const self: AccountScope = { id: own.id as string, isPlatform: true, created: Number(own.created ?? 0) };
+  const self = await ownAccount(client, signal);
   if (setting === 'self') return [self];
   if (setting === 'all') {
     const out = [self];
@@ -48,4 +51,37 @@ export async function resolveAccounts(
     out.push({ id, header: id, isPlatform: false, created: Number(a.created ?? 0) });
   }
   return out;
+}
+
+/**
+ * The key's own account. A restricted key may lack the permission to read `/v1/account`; Stripe's 403
+ * names the account ("… on account 'acct_…'"), which is all we need for `_account`.
+ */
+async function ownAccount(client: StripeClient, signal?: AbortSignal): Promise<AccountScope> {
+  try {
+    const own = await client.get<Obj>('/v1/account', {}, { signal });
+    return { id: own.id as string, isPlatform: true, created: Number(own.created ?? STRIPE_EPOCH) };
+  } catch (err) {
+    const named =
+      err instanceof StripePermissionError
+        ? /on account '(acct_[A-Za-z0-9]+)'/.exec(err.message)?.[1]
+        : undefined;
+    if (!named) throw err;
+    return { id: named, isPlatform: true, created: STRIPE_EPOCH };
+  }
+}
+
+/** Stripe's clock now (the `Date` of a response), whatever the key may read: a 403 carries it too. */
+export async function serverTime(
+  client: StripeClient,
+  account: AccountScope,
+  signal?: AbortSignal,
+): Promise<number> {
+  try {
+    return (await client.getTimed('/v1/account', {}, { account: account.header, signal })).serverTime;
+  } catch (err) {
+    const date = err instanceof StripePermissionError ? Date.parse(err.headers.date ?? '') : Number.NaN;
+    if (!Number.isFinite(date)) throw err;
+    return Math.floor(date / 1000);
+  }
 }

@@ -8,7 +8,7 @@
 
 import type { StreamDefinition } from '../catalog/streamDefinition.js';
 import type { StreamState, WindowState } from '../state/syncState.js';
-import { StripeApiError } from '../stripe/errors.js';
+import { StripeApiError, StripeAuthError } from '../stripe/errors.js';
 import type { Item } from './batchWriter.js';
 import { endpointForChild, fetchChildren, perParentChildren } from './children.js';
 import { emitParents } from './emit.js';
@@ -28,7 +28,12 @@ export interface BackfillUnitOptions {
   /** Streams fed by this unit: the listed stream and/or some of its children. */
   consumers: ReadonlySet<string>;
   /** Called once every page of the backfill is queued to the writer; its updates follow them. */
-  onDone?: () => void | Promise<void>;
+  onDone?: (failedConsumers: ReadonlySet<string>) => void | Promise<void>;
+  /**
+   * A per-parent child stream failed (no permission, or a non-retryable error): it is reported and left
+   * out of the rest of this backfill, while the parent and the other children go on.
+   */
+  onConsumerFailed?: (stream: string, error: unknown) => void;
 }
 
 interface WindowRuntime {
@@ -170,7 +175,9 @@ export class BackfillUnit {
     ws.done = !res.body.has_more || objs.length === 0;
     const snapshot = { ...ws };
     const emissions = objs.map((obj) => ({ obj, version: res.serverTime, deleted: false }));
-    const perParent = perParentChildren(this.ctx, list).filter((c) => this.opts.consumers.has(c.name));
+    const perParent = perParentChildren(this.ctx, list).filter(
+      (c) => this.opts.consumers.has(c.name) && !this.failed.has(c.name),
+    );
     const childTasks: Task[] = [];
     const childDone: Promise<void>[] = [];
     for (const child of perParent) {
@@ -182,12 +189,21 @@ export class BackfillUnit {
           group: this.group,
           run: async () => {
             try {
-              await this.emitPerParent(child, o.id as string, res.serverTime);
+              if (!this.failed.has(child.name))
+                await this.emitPerParent(child, o.id as string, res.serverTime);
               resolve();
               return undefined;
             } catch (e) {
-              reject(e);
-              throw e;
+              if (!isStreamLevel(e)) {
+                reject(e);
+                throw e;
+              }
+              if (!this.failed.has(child.name)) {
+                this.failed.add(child.name);
+                this.opts.onConsumerFailed?.(child.name, e);
+              }
+              resolve();
+              return undefined;
             }
           },
         });
@@ -200,6 +216,8 @@ export class BackfillUnit {
     failpoint('backfill.afterEmit');
     const prev = w.chain;
     w.chain = prev.then(() => Promise.all(childDone)).then(() => this.ctx.writer.update([pageUpdate]));
+    // A failure here is reported by the failing task itself (scheduler group); never unhandled.
+    w.chain.catch(() => {});
     if (ws.done) {
       this.remaining--;
       this.windows.delete(ws.id);
@@ -230,12 +248,13 @@ export class BackfillUnit {
   }
 
   private finished = false;
+  private readonly failed = new Set<string>();
 
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
     const chain = this.doneChain;
-    this.doneChain = chain.then(() => this.opts.onDone?.());
+    this.doneChain = chain.then(() => this.opts.onDone?.(this.failed));
   }
 
   /** Resolves when every window's pages (and their children) are queued to the writer. */
@@ -265,4 +284,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
   // A failed child task also fails the scheduler group; the page chain must not raise an unhandled rejection.
   promise.catch(() => {});
   return { promise, resolve, reject };
+}
+
+/** Errors that fail one stream but not the run: permissions and non-retryable API errors. */
+function isStreamLevel(err: unknown): boolean {
+  return err instanceof StripeApiError && !(err instanceof StripeAuthError);
 }

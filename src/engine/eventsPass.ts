@@ -12,7 +12,7 @@
 import type { StreamDefinition } from '../catalog/streamDefinition.js';
 import { EVENTS_STATE_STREAM, type EventsState } from '../state/syncState.js';
 import { PINNED_API_VERSION } from '../stripe/client.js';
-import { StripeApiError } from '../stripe/errors.js';
+import { StripeApiError, StripePermissionError } from '../stripe/errors.js';
 import type { Item } from './batchWriter.js';
 import { fetchChildren, perParentChildren } from './children.js';
 import { type Emission, emitParents } from './emit.js';
@@ -269,7 +269,15 @@ async function refreshPerParentChildren(
     for (const em of emissions) {
       if (em.deleted) continue;
       const parentId = em.obj.id as string;
-      const objs = await fetchChildren(ctx, account, child, parentId);
+      let objs: Obj[];
+      try {
+        objs = await fetchChildren(ctx, account, child, parentId);
+      } catch (err) {
+        // A key without this child's permission: the child stream is reported by its backfill; the
+        // parent's changes still apply.
+        if (err instanceof StripePermissionError) break;
+        throw err;
+      }
       await ctx.writer.add(
         child.name,
         objs.map((o) => ({ obj: o, account: account.id, version: em.version, deleted: false, parentId })),

@@ -180,7 +180,8 @@ export class StripeClient {
       randomize: true,
       maxRetryTime: this.retry.maxRetryTimeMs,
       signal: opts.signal,
-      shouldConsumeRetry: ({ error }) => !isRateLimited(error),
+      // Any 429 (limiter or lock_timeout) is transient by definition: retried until maxRetryTime.
+      shouldConsumeRetry: ({ error }) => !(error instanceof StripeApiError && error.status === 429),
       onFailedAttempt: ({ error }) => {
         if (opts.counters && isRetryable(error)) opts.counters.retries++;
       },

