@@ -29,17 +29,30 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; ms: number }> {
+function cli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; stdout: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/stripe-elt.js', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, STRIPE_API_BASE: emu.url, STRIPE_MAX_RPS: '2000', STRIPE_ENDPOINT_RPS: '2000', ...env },
+      env: {
+        ...process.env,
+        STRIPE_API_BASE: emu.url,
+        STRIPE_MAX_RPS: '2000',
+        STRIPE_ENDPOINT_RPS: '2000',
+        ...env,
+      },
     });
     let out = '';
-    child.stdout!.on('data', (d) => (out += d));
+    let stdout = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      stdout += d;
+    });
     child.stderr!.on('data', (d) => (out += d));
-    child.once('exit', (code) => resolve({ code, out, ms: Date.now() - started }));
+    child.once('exit', (code) => resolve({ code, out, stdout, ms: Date.now() - started }));
   });
 }
 
@@ -54,11 +67,19 @@ describe('faults', () => {
     ]);
     const file = join(dir, 'faults.duckdb');
     const config = ConfigSchema.parse({
-      stripe: { apiKey: DEFAULT_TEST_KEY, apiBase: emu.url, accounts: 'all', maxRequestsPerSecond: 2000, endpointRequestsPerSecond: 2000, timeoutMs: 1000 },
+      stripe: {
+        apiKey: DEFAULT_TEST_KEY,
+        apiBase: emu.url,
+        accounts: 'all',
+        maxRequestsPerSecond: 2000,
+        endpointRequestsPerSecond: 2000,
+        timeoutMs: 1000,
+      },
       destination: { url: `duckdb:${file}` },
       sync: {},
       serve: {},
     });
+    const syncStart = emu.emulator.clock.now();
     try {
       const report = await runSync({ config, logger: createLogger({ level: 'error', pretty: false }) });
       expect(report.streams.filter((s) => s.status !== 'succeeded')).toEqual([]);
@@ -69,7 +90,12 @@ describe('faults', () => {
     }
     const reader = await duckdbReader(file);
     try {
-      expect(await compareWithGroundTruth(lazyGroundTruth(emu.url), reader, { eventsSince: firstSync - 30 * 86400 })).toEqual([]);
+      expect(
+        await compareWithGroundTruth(lazyGroundTruth(emu.url), reader, {
+          eventsSince: firstSync - 30 * 86400 + 600,
+          eventsUntil: syncStart,
+        }),
+      ).toEqual([]);
     } finally {
       reader.close();
     }
@@ -79,7 +105,10 @@ describe('faults', () => {
 describe('bad keys', () => {
   it('a wrong key stops within 2 s with exit code 2 and one line, without the key', async () => {
     const key = 'sk_test_ThisKeyIsWrong1234567890';
-    const r = await cli(['sync'], { STRIPE_API_KEY: key, DESTINATION_URL: `duckdb:${join(dir, 'bad.duckdb')}` });
+    const r = await cli(['sync'], {
+      STRIPE_API_KEY: key,
+      DESTINATION_URL: `duckdb:${join(dir, 'bad.duckdb')}`,
+    });
     expect(r.code).toBe(2);
     expect(r.ms).toBeLessThan(2000 + 1500); // + Node start-up on a loaded machine
     const lines = r.out.trim().split('\n');
@@ -90,19 +119,22 @@ describe('bad keys', () => {
 
   it('a restricted key syncs what it may read and reports the rest as no permission', async () => {
     const rk = 'rk_test_limited_permissions_0001';
-    emu.emulator.keys.add({ key: rk, permissions: ['customers:read', 'charges:read', 'events:read', 'products:read'] });
+    emu.emulator.keys.add({
+      key: rk,
+      permissions: ['customers:read', 'charges:read', 'events:read', 'products:read'],
+    });
     const file = join(dir, 'restricted.duckdb');
     const env = { STRIPE_API_KEY: rk, DESTINATION_URL: `duckdb:${file}`, LOG_LEVEL: 'error' };
     const r = await cli(['sync', '--json'], env);
     expect(r.code, r.out).toBe(0);
-    const report = JSON.parse(r.out) as { streams: { stream: string; status: string }[] };
+    const report = JSON.parse(r.stdout) as { streams: { stream: string; status: string }[] };
     const status = (name: string) => report.streams.find((s) => s.stream === name)?.status;
     expect(status('customers')).toBe('succeeded');
     expect(status('charges')).toBe('succeeded');
     expect(status('invoices')).toBe('no_permission');
     expect(status('payouts')).toBe('no_permission');
     const st = await cli(['status', '--json'], env);
-    const rows = JSON.parse(st.out) as { stream: string; last_error: string | null; rows: number }[];
+    const rows = JSON.parse(st.stdout) as { stream: string; last_error: string | null; rows: number }[];
     expect(rows.find((x) => x.stream === 'invoices')?.last_error).toBe('no permission');
     expect(rows.find((x) => x.stream === 'customers')?.rows).toBeGreaterThan(0);
     const reader = await duckdbReader(file);
@@ -125,9 +157,23 @@ describe('secrets', () => {
     url.port = '1'; // nothing listens there: the run fails to connect
     const unreachable = url.toString();
     const runs = [
-      await cli(['sync'], { STRIPE_API_KEY: DEFAULT_TEST_KEY, DESTINATION_URL: good, DESTINATION_SCHEMA: `secrets_${process.pid}`, STREAMS: 'customers,products', LOG_LEVEL: 'debug' }),
-      await cli(['sync'], { STRIPE_API_KEY: DEFAULT_TEST_KEY, DESTINATION_URL: unreachable, LOG_LEVEL: 'debug' }),
-      await cli(['sync'], { STRIPE_API_KEY: 'sk_live_AnotherSecretKey987654321', DESTINATION_URL: good, LOG_LEVEL: 'debug' }),
+      await cli(['sync'], {
+        STRIPE_API_KEY: DEFAULT_TEST_KEY,
+        DESTINATION_URL: good,
+        DESTINATION_SCHEMA: `secrets_${process.pid}`,
+        STREAMS: 'customers,products',
+        LOG_LEVEL: 'debug',
+      }),
+      await cli(['sync'], {
+        STRIPE_API_KEY: DEFAULT_TEST_KEY,
+        DESTINATION_URL: unreachable,
+        LOG_LEVEL: 'debug',
+      }),
+      await cli(['sync'], {
+        STRIPE_API_KEY: 'sk_live_AnotherSecretKey987654321',
+        DESTINATION_URL: good,
+        LOG_LEVEL: 'debug',
+      }),
       await cli(['check'], { STRIPE_API_KEY: DEFAULT_TEST_KEY, DESTINATION_URL: unreachable }),
     ];
     expect(runs[0]!.code, runs[0]!.out).toBe(0);

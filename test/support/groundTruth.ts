@@ -23,7 +23,8 @@ export interface WarehouseReader {
 }
 
 export async function fetchGroundTruth(baseUrl: string, resources?: string[]): Promise<GroundTruth> {
-  const q = resources ? `?${resources.map((r) => `resource=${encodeURIComponent(r)}`).join('&')}` : '';
+  // `resource[]=` (bracket form): a repeated plain key would keep only the last value.
+  const q = resources ? `?${resources.map((r) => `resource[]=${encodeURIComponent(r)}`).join('&')}` : '';
   const res = await fetch(`${baseUrl}/_emulator/ground-truth${q}`);
   if (!res.ok) throw new Error(`ground truth: HTTP ${res.status}`);
   return (await res.json()) as GroundTruth;
@@ -124,6 +125,8 @@ export interface CompareOptions {
   maxPerTable?: number;
   /** Events created before this (unix s) had expired before the first sync could list them. */
   eventsSince?: number;
+  /** Events created after this (unix s) happened after the last sync's events pass. */
+  eventsUntil?: number;
 }
 
 export async function compareWithGroundTruth(
