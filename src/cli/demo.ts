@@ -34,7 +34,7 @@ export function demoCommand(): Command {
       'after',
       `
 The file stays afterwards: open it with the duckdb CLI or any DuckDB client, e.g.
-  $ duckdb stripe-demo.duckdb "select status, count(*) from stripe.subscriptions group by 1"`,
+  $ duckdb stripe-demo.duckdb "select status, count(*) from subscriptions group by 1"`,
     )
     .action(async (opts: { out: string; seed: string }) => {
       const log = createLogger();

@@ -6,21 +6,21 @@ export const DEMO_QUERIES = [
     title: 'Net revenue by month, in major currency units (the currencies table knows JPY has no decimals)',
     sql: `select strftime(date_trunc('month', ch.created), '%Y-%m') as month, ch.currency,
        round(sum(ch.amount - ch.amount_refunded) / pow(10, any_value(cur.exponent)), 2) as net_revenue
-from stripe.charges ch join stripe.currencies cur on cur.code = ch.currency
+from charges ch join currencies cur on cur.code = ch.currency
 where ch.status = 'succeeded' and not ch._deleted
 group by 1, 2 order by 1 desc, 2 limit 6`,
   },
   {
     title: 'Subscriptions by status (canceled ones included: stripe-elt lists with status=all)',
     sql: `select status, count(*) as subscriptions
-from stripe.subscriptions where not _deleted
+from subscriptions where not _deleted
 group by 1 order by 2 desc`,
   },
   {
     title: 'Top customers by lifetime payments, with a metadata key as a column',
     sql: `select c.id, c.email, c.metadata_segment as segment, count(*) as payments,
        sum(ch.amount) / 100.0 as paid_usd
-from stripe.customers c join stripe.charges ch on ch.customer = c.id
+from customers c join charges ch on ch.customer = c.id
 where ch.status = 'succeeded' and ch.currency = 'usd'
 group by all order by paid_usd desc limit 5`,
   },
