@@ -8,7 +8,7 @@ import { ApiError, notFound } from './apiError.js';
 import type { ApiRequest, ApiResponse, Emulator } from './emulator.js';
 import type { FormParams } from './formBody.js';
 import type { ResourceDef, StripeObject } from './resource.js';
-import { seedEmulator } from './seed/index.js';
+import { seedWithoutLimits } from './seedWithoutLimits.js';
 
 const json = (body: unknown, status = 200): ApiResponse => ({
   status,
@@ -63,7 +63,7 @@ export async function handleControl(emu: Emulator, req: ApiRequest, form: FormPa
     case 'POST /_emulator/seed': {
       const opts = SeedBody.parse(body());
       emu.reset(opts.seed);
-      return json(await seedEmulator(emu, opts));
+      return json(await seedWithoutLimits(emu, opts));
     }
     case 'GET /_emulator/clock':
       return json({ now: emu.clock.now() });

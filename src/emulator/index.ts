@@ -6,7 +6,8 @@ import { Emulator, type EmulatorOptions } from './emulator.js';
 import { listen } from './http/server.js';
 import { CUSTOM_ROUTES, RESOURCES } from './resources/index.js';
 import { settle } from './resources/payments/settle.js';
-import { type SeedSize, type SeedSummary, seedEmulator } from './seed/index.js';
+import type { SeedSize, SeedSummary } from './seed/index.js';
+import { seedWithoutLimits } from './seedWithoutLimits.js';
 
 export { Emulator, PINNED_API_VERSION } from './emulator.js';
 export { DEFAULT_LIVE_KEY, DEFAULT_RESTRICTED_KEY, DEFAULT_TEST_KEY } from './keys.js';
@@ -40,7 +41,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const emulator = createEmulator(options);
   let seedSummary: SeedSummary | undefined;
   if (options.size)
-    seedSummary = await seedEmulator(emulator, { size: options.size, seed: options.seed ?? 1 });
+    seedSummary = await seedWithoutLimits(emulator, { size: options.size, seed: options.seed ?? 1 });
   const http = await listen(emulator, { port: options.port ?? 0, host: options.host });
   return { emulator, url: http.url, port: http.port, seedSummary, close: http.close };
 }
