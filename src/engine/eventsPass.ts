@@ -57,11 +57,32 @@ export async function anchorEvents(ctx: SyncContext, account: AccountScope): Pro
   );
   const newest = body.data[0];
   failpoint('anchor.afterList');
+  // Events up to the anchor are covered by the backfill that starts after it. The first incremental
+  // pass re-reads an overlap before its cursor: mark every event of that overlap as seen, or an older
+  // event of the anchor's second would be applied over the newer state the backfill listed.
+  const seen: string[] = [];
+  if (newest) {
+    let after: string | undefined;
+    for (;;) {
+      const page = await ctx.client.list<StripeEvent>(
+        '/v1/events',
+        {
+          limit: 100,
+          created: { gte: newest.created - OVERLAP_SECONDS, lte: newest.created },
+          ...(after ? { starting_after: after } : {}),
+        },
+        { account: account.header, signal: ctx.signal, counters: ctx.counters(account.id, 'events') },
+      );
+      seen.push(...page.data.map((e) => e.id));
+      if (!page.has_more || page.data.length === 0) break;
+      after = page.data[page.data.length - 1]!.id;
+    }
+  }
   await ctx.writer.update([
     update(account.id, (s) => {
       s.cursor = newest ? newest.created : serverTime;
       s.lastEventId = newest?.id ?? null;
-      s.recentIds = newest ? [newest.id] : [];
+      s.recentIds = newest ? [...new Set([newest.id, ...seen])] : [];
     }),
   ]);
 }
@@ -92,7 +113,7 @@ export async function runEventsPass(
     const newest = events[events.length - 1];
     // The overlap re-read may hold events older than the anchor: only forward pages move it.
     if (newest && advanceAnchor) lastId = newest.id;
-    recent = [...new Set([...recent, ...events.map((e) => e.id)])].slice(-1000);
+    recent = [...new Set([...recent, ...events.map((e) => e.id)])].slice(-5000);
     const snapshot = { cursor, lastId, recent };
     await ctx.writer.update([
       update(account.id, (s) => {

@@ -9,6 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** A fixed start for the emulator's clock: the seeded history is then the same on every run. */
+const FIXED_NOW = 1_788_220_800; // 2026-09-01T00:00:00Z
+
 import { DEFAULT_TEST_KEY, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { compareWithGroundTruth, lazyGroundTruth } from '../support/groundTruth.js';
 import { randomMutations } from '../support/mutations.js';
@@ -20,7 +24,7 @@ let firstSync = 0;
 let lastSyncStart = 0;
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, size: 'small', seed: 5 });
+  emu = await startEmulator({ port: 0, size: 'small', seed: 5, now: FIXED_NOW });
   firstSync = emu.emulator.clock.now();
 }, 120_000);
 afterAll(async () => {

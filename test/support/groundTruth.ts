@@ -103,14 +103,20 @@ function parentOf(stream: StreamDefinition, o: Obj): string | undefined {
 /**
  * Objects Stripe's list endpoints never return, so no extractor can know their current state unless an
  * event carried it: inline prices ("excluding inline prices"), closed reviews (only `open=true` are
- * listed), payment methods of no live customer (they are read per customer).
+ * listed), and children of a deleted parent (their list endpoint answers 404; the warehouse flags them).
  */
-export function unlistable(stream: StreamDefinition, o: Obj, gt: Record<string, { live: Obj[] }>): boolean {
+export function unlistable(
+  stream: StreamDefinition,
+  o: Obj,
+  liveParents: ReadonlySet<string> | undefined,
+): boolean {
   const meta = (o._gt ?? {}) as Record<string, unknown>;
   if (stream.name === 'prices') return meta._inline === true;
   if (stream.name === 'reviews') return o.open === false;
-  if (stream.name === 'payment_methods')
-    return typeof o.customer !== 'string' || !(gt.customers?.live ?? []).some((c) => c.id === o.customer);
+  if (stream.parent && liveParents) {
+    const parent = parentOf(stream, o);
+    return parent === undefined || !liveParents.has(parent);
+  }
   return false;
 }
 
@@ -164,6 +170,9 @@ export async function compareWithGroundTruth(
     for (const [account, gtAccount] of Object.entries(gt.accounts)) {
       if (stream.platformOnly && account !== gt.platform_account) continue;
       const exp = expectedRows(stream, gtAccount);
+      const parentColl =
+        stream.parent && !stream.parent.embeddedArray ? gtAccount[stream.parent.stream] : undefined;
+      const liveParents = parentColl ? new Set(parentColl.live.map((p) => String(p.id))) : undefined;
       const got = new Map<string, Obj>();
       for (const r of byAccount.get(account) ?? []) {
         const k = stream.primaryKey.includes('index')
@@ -175,7 +184,7 @@ export async function compareWithGroundTruth(
       }
       for (const [k, { obj, parent, index }] of exp.live) {
         const r = got.get(k);
-        if (unlistable(stream, obj, gtAccount)) continue;
+        if (unlistable(stream, obj, liveParents)) continue;
         if (!r) {
           if (
             !(

@@ -209,7 +209,11 @@ export function scheduleRenewals(
   const recover = (sub: Obj): boolean => {
     const invoice = latestInvoice(sub);
     if (invoice && r.bool(0.7)) {
-      b.tl.after(r.int(1, 6) * DAY, async () => void (await b.post(`/v1/invoices/${invoice}/pay`, {})));
+      b.tl.after(r.int(1, 6) * DAY, async () => {
+        // By then a retry or a later renewal may have settled it: pay only what is still open.
+        const current = await b.get(`/v1/invoices/${invoice}`);
+        if (current.status === 'open') await b.post(`/v1/invoices/${invoice}/pay`, {});
+      });
       return true;
     }
     const end = r.bool(0.5) ? 'canceled' : 'unpaid';

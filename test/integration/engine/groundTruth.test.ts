@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+/** A fixed start for the emulator's clock: the seeded history is then the same on every run. */
+const FIXED_NOW = 1_788_220_800; // 2026-09-01T00:00:00Z
+
 import { ConfigSchema } from '../../../src/config/config.js';
 import { DEFAULT_TEST_KEY, type RunningEmulator, startEmulator } from '../../../src/emulator/index.js';
 import { runSync, type SyncReport } from '../../../src/engine/runSync.js';
@@ -61,7 +65,7 @@ describe.each(targets)('ground truth in $name', (target) => {
   const log = createLogger({ level: 'error', pretty: false });
 
   beforeAll(async () => {
-    emu = await startEmulator({ port: 0, size: SIZE, seed: 3 });
+    emu = await startEmulator({ port: 0, size: SIZE, seed: 3, now: FIXED_NOW });
     firstSync = emu.emulator.clock.now();
   }, 600_000);
   afterAll(async () => {
