@@ -4,7 +4,7 @@
  * `api_version`, and `account` for connected accounts).
  */
 import { ApiError } from './apiError.js';
-import type { FieldValue } from './collection.js';
+import type { FieldValue, Rec } from './collection.js';
 import type { FormParams } from './formBody.js';
 import type { Random } from './random.js';
 import type { Registry } from './registry.js';
@@ -76,11 +76,21 @@ export class Context implements MutationContext {
     return obj;
   }
 
-  findBy(resource: string, field: string, value: FieldValue): StripeObject[] {
-    return this.data
-      .collection(resource)
-      .byIndex(field, value)
-      .map((r) => JSON.parse(r.json) as StripeObject);
+  findBy(
+    resource: string,
+    field: string,
+    value: FieldValue,
+    where?: (fields: Readonly<Record<string, FieldValue>>) => boolean,
+  ): StripeObject[] {
+    const out: StripeObject[] = [];
+    for (const r of this.data.collection(resource).byIndex(field, value)) {
+      if (!where || where(r.fields)) out.push(JSON.parse(r.json) as StripeObject);
+    }
+    return out;
+  }
+
+  recordsEvents(): boolean {
+    return this.recording();
   }
 
   insert(resource: string, obj: StripeObject, opts: { emit?: boolean | string } = {}): StripeObject {
@@ -149,8 +159,17 @@ export class Context implements MutationContext {
     const info = this.data.info;
     if (info.platform) {
       const platform = this.deps.store.account(info.platform);
-      const obj = platform?.collection('accounts').getObject<StripeObject>(info.id);
-      if (obj) return obj;
+      const rec = platform?.collection('accounts').get(info.id);
+      if (rec) {
+        // Charges, invoices and settlement read the account on every call: parse each stored version
+        // once (a shallow copy keeps callers that replace top-level fields from touching the cache).
+        let cached = parsedAccounts.get(rec);
+        if (!cached || cached.json !== rec.json) {
+          cached = { json: rec.json, obj: JSON.parse(rec.json) as StripeObject };
+          parsedAccounts.set(rec, cached);
+        }
+        return { ...cached.obj };
+      }
     }
     if (info.object) return info.object as StripeObject;
     throw new ApiError(404, 'invalid_request_error', `No such account: '${info.id}'`, 'resource_missing');
@@ -200,6 +219,9 @@ export class Context implements MutationContext {
     this.data.collection('events').put(event, this.now);
   }
 }
+
+/** Connected accounts' objects as last parsed, keyed by their record (see accountObject). */
+const parsedAccounts = new WeakMap<Rec, { json: string; obj: StripeObject }>();
 
 /** MutationContext.memo storage, keyed by the account's data so a reset (new AccountData) starts afresh. */
 const accountMemos = new WeakMap<AccountData, Map<string, unknown>>();

@@ -280,8 +280,9 @@ export class Emulator {
 
     const idemKey = req.method === 'POST' ? h['idempotency-key'] : undefined;
     const now = this.clock.now();
-    // Same endpoint and the same decoded parameters (in any order) is "the same request".
-    const fingerprint = `${req.method} ${req.path} ${canonicalJson(params)}`;
+    // Same endpoint and the same decoded parameters (in any order) is "the same request". Only keyed
+    // requests are compared, so the (costly) canonical form is built only for them.
+    const fingerprint = idemKey !== undefined ? `${req.method} ${req.path} ${canonicalJson(params)}` : '';
     if (idemKey !== undefined) {
       const hit = this.idempotency.lookup(account.info.id, idemKey, fingerprint, now);
       if (hit) {

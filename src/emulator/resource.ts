@@ -144,8 +144,18 @@ export interface MutationContext {
   get(resource: string, id: string): StripeObject | undefined;
   /** Like get, but a missing id is Stripe's 400 resource_missing on `param`. */
   require(resource: string, id: string, param: string): StripeObject;
-  /** Live children/objects where an indexed field equals value, oldest first. */
-  findBy(resource: string, field: string, value: FieldValue): StripeObject[];
+  /**
+   * Live children/objects where an indexed field equals value, oldest first. `where` tests the extracted
+   * filter/index fields before an object is parsed, so a narrow query over a long history stays cheap.
+   */
+  findBy(
+    resource: string,
+    field: string,
+    value: FieldValue,
+    where?: (fields: Readonly<Record<string, FieldValue>>) => boolean,
+  ): StripeObject[];
+  /** Whether events made now are kept (false while the seed builds history Stripe would have expired). */
+  recordsEvents(): boolean;
   /**
    * Store a new object; emits the resource's `created` event unless `emit: false`. The event's snapshot is
    * rendered now, embedded lists included: insert children before their parent (or `emit: false` and then

@@ -174,14 +174,17 @@ export function pendingItems(
   customer: string,
   subscription?: string | null,
 ): StripeObject[] {
-  return ctx.findBy('invoice_items', 'customer', customer).filter((ii) => {
-    if (ii.invoice !== null) return false;
-    if (subscription === undefined) return true;
-    const sub =
-      (ii.parent as { subscription_details?: { subscription: string } } | null)?.subscription_details
-        ?.subscription ?? null;
-    return sub === subscription || sub === null;
-  });
+  // `invoice` is an indexed (hence extracted) field: skip parsing the customer's already-invoiced items.
+  return ctx
+    .findBy('invoice_items', 'customer', customer, (f) => f.invoice === null)
+    .filter((ii) => {
+      if (ii.invoice !== null) return false;
+      if (subscription === undefined) return true;
+      const sub =
+        (ii.parent as { subscription_details?: { subscription: string } } | null)?.subscription_details
+          ?.subscription ?? null;
+      return sub === subscription || sub === null;
+    });
 }
 
 const UPDATE_PARAMS = [
