@@ -6,9 +6,11 @@
  * `renewSubscription` and `setSubscriptionStatus` let the seed generator act them out with the events a
  * real account receives.
  */
+
 import { invalidRequest } from '../../apiError.js';
 import { previousAttributes } from '../../context.js';
 import type { MutationContext, StripeObject } from '../../resource.js';
+import { ZERO_DECIMAL_CURRENCIES } from '../payments/fees.js';
 import { activeDiscounts, type DiscountRef, spendOnce } from './discounts.js';
 import { finalizeInvoice, markUncollectible, payInvoice, voidInvoice } from './invoiceActions.js';
 import { lineFromSubscriptionItem } from './invoiceLines.js';
@@ -68,26 +70,8 @@ export function saveSubscription(
 }
 
 function money(amount: number, currency: string): string {
-  const zeroDecimal = [
-    'bif',
-    'clp',
-    'djf',
-    'gnf',
-    'jpy',
-    'kmf',
-    'krw',
-    'mga',
-    'pyg',
-    'rwf',
-    'ugx',
-    'vnd',
-    'vuv',
-    'xaf',
-    'xof',
-    'xpf',
-  ];
   const symbol: Record<string, string> = { usd: '$', eur: '€', gbp: '£', jpy: '¥' };
-  const value = zeroDecimal.includes(currency) ? String(amount) : (amount / 100).toFixed(2);
+  const value = ZERO_DECIMAL_CURRENCIES.has(currency) ? String(amount) : (amount / 100).toFixed(2);
   return symbol[currency] ? `${symbol[currency]}${value}` : `${value} ${currency.toUpperCase()}`;
 }
 

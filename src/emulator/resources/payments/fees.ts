@@ -4,27 +4,12 @@
  * unit, so the emulator charges a flat 3.6% there. Fees are booked in the charge currency (the emulator
  * does no currency conversion, so `exchange_rate` is always null).
  */
+import { ZERO_DECIMAL } from '../../../catalog/currencies.js';
 import { ApiError } from '../../apiError.js';
 import type { FeeDetail } from './ledger.js';
 
-export const ZERO_DECIMAL_CURRENCIES = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
+/** Zero-decimal currencies (docs.stripe.com/currencies#zero-decimal): one list, shared with the catalogue. */
+export const ZERO_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set(ZERO_DECIMAL);
 
 export function stripeFee(amount: number, currency: string): FeeDetail {
   const fee = ZERO_DECIMAL_CURRENCIES.has(currency)
