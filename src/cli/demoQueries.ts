@@ -17,7 +17,8 @@ from subscriptions where not _deleted
 group by 1 order by 2 desc`,
   },
   {
-    title: 'Top customers by lifetime payments, with a metadata value (also in metadata_<key> columns, up to 200 keys per table)',
+    title:
+      'Top customers by lifetime payments, with a metadata value (also in metadata_<key> columns, up to 200 keys per table)',
     sql: `select c.id, c.email, c.metadata->>'segment' as segment, count(*) as payments,
        sum(ch.amount) / 100.0 as paid_usd
 from customers c join charges ch on ch.customer = c.id
