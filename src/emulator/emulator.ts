@@ -222,7 +222,7 @@ export class Emulator {
     } catch (err) {
       res = errorResponse(asApiError(err), headers, requestId);
     }
-    this.stats.record(endpoint, res.transportFault ? 0 : res.status);
+    this.stats.record(endpoint, res.transportFault ? 0 : res.status, requestAccount(req));
     return res;
   }
 
@@ -403,4 +403,11 @@ function platformAccountObject(id: string, now: number): Record<string, unknown>
     settings: {},
     type: 'standard',
   };
+}
+
+/** The account a request acts for, as the rate limiter counts it: `Stripe-Account`, else the key's own. */
+function requestAccount(req: ApiRequest): string {
+  for (const [k, v] of Object.entries(req.headers ?? {}))
+    if (k.toLowerCase() === 'stripe-account' && v) return v;
+  return 'self';
 }

@@ -82,6 +82,20 @@ describe('stats', () => {
     expect(stats.total).toBe(5);
     expect((await send(emu, 'POST', '/_emulator/stats/reset', '')).json.total).toBe(0);
   });
+
+  it('also counts per account (rate limits are per account)', async () => {
+    const connected = 'acct_statsConnected001';
+    emu.context().registerConnectedAccount(connected);
+    await send(emu, 'GET', '/v1/widgets');
+    await send(emu, 'GET', '/v1/widgets', '', { 'stripe-account': connected });
+    await send(emu, 'GET', '/v1/widgets', '', { 'Stripe-Account': connected });
+    const stats = (await send(emu, 'GET', '/_emulator/stats')).json;
+    expect(stats.accounts).toEqual({
+      [connected]: { 'GET /v1/widgets': { '200': 2 } },
+      self: { 'GET /v1/widgets': { '200': 1 } },
+    });
+    expect(stats.endpoints).toEqual({ 'GET /v1/widgets': { '200': 3 } });
+  });
 });
 
 describe('ground truth', () => {
