@@ -34,6 +34,11 @@ export const ConfigSchema = z.object({
     /** Requests in flight per account; default sized from the rate (rate × 0.4 s). */
     concurrency: z.number().int().positive().max(256).optional(),
     timeoutMs: z.number().int().positive().default(80_000),
+    /**
+     * Accounts synced at once. Each account has its own rate budget at Stripe, so a platform with
+     * connected accounts is only bound by Stripe when several are synced together.
+     */
+    accountConcurrency: z.number().int().positive().max(64).default(4),
   }),
   destination: z.object({
     url: z.string().default('duckdb:./stripe.duckdb'),
@@ -126,6 +131,7 @@ export function envConfig(env: Env): Record<string, unknown> {
       endpointRequestsPerSecond: num(env.STRIPE_ENDPOINT_RPS),
       concurrency: num(env.STRIPE_CONCURRENCY),
       timeoutMs: num(env.STRIPE_TIMEOUT_MS),
+      accountConcurrency: num(env.STRIPE_ACCOUNT_CONCURRENCY),
     },
     destination: { url: env.DESTINATION_URL, schema: env.DESTINATION_SCHEMA },
     sync: {

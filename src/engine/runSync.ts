@@ -13,12 +13,14 @@ import { openDestination } from '../destinations/index.js';
 import type { Logger } from '../observability/logger.js';
 import { loadSchemas } from '../schema/jsonSchema.js';
 import { type RequestCounters, StripeClient } from '../stripe/client.js';
+import { forEachAccount } from './accountPool.js';
 import { type StreamOutcome, syncAccount } from './accountSync.js';
 import { resolveAccounts } from './accounts.js';
 import { BatchWriter } from './batchWriter.js';
 import { StateStore, TABLE_ACCOUNT } from './stateStore.js';
 import { selectStreams } from './streamSelection.js';
 import { counterKey, type SyncContext } from './syncContext.js';
+import type { SyncProgress } from './syncProgress.js';
 import { TableModel } from './tableModel.js';
 
 export interface RunSyncOptions {
@@ -35,6 +37,8 @@ export interface RunSyncOptions {
   catalog?: Catalog;
   /** Observer for progress rendering. */
   onRows?: (table: string, rows: number) => void;
+  /** Filled in with the backfill's progress (the fraction behind a progress bar's ETA). */
+  progress?: SyncProgress;
 }
 
 export interface StreamReport {
@@ -128,6 +132,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       state,
       log: logger,
       signal,
+      progress: opts.progress,
       counters: (account, stream) => {
         const k = counterKey(account, stream);
         let c = counters.get(k);
@@ -149,24 +154,33 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       );
     }
     const outcomes = new Map<string, Map<string, StreamOutcome>>();
-    for (const account of accounts) {
-      logger.info({ account: account.id }, 'syncing account');
-      const o = await syncAccount(ctx, account, {
-        fullRefresh: opts.fullRefresh ?? false,
-        concurrency,
-        perEndpoint,
-        now: nowSeconds,
-        warn: (m) => {
-          warnings.push(m);
-          logger.warn(m);
-        },
-      });
-      outcomes.set(account.id, o);
-    }
+    opts.progress?.expectAccounts(accounts.length);
+    await forEachAccount(
+      accounts,
+      config.stripe.accountConcurrency,
+      signal,
+      async (account, accountSignal) => {
+        logger.info({ account: account.id }, 'syncing account');
+        const o = await syncAccount({ ...ctx, signal: accountSignal }, account, {
+          fullRefresh: opts.fullRefresh ?? false,
+          concurrency,
+          perEndpoint,
+          now: nowSeconds,
+          warn: (m) => {
+            warnings.push(m);
+            logger.warn(m);
+          },
+        });
+        outcomes.set(account.id, o);
+        opts.progress?.accountDone(account.id);
+        logger.info({ account: account.id }, 'account synced');
+      },
+    );
     await writer.flush();
     const finishedAt = new Date();
-    for (const [account, byStream] of outcomes) {
-      for (const [stream, outcome] of byStream) {
+    // Reports in the accounts' order, whatever order their syncs finished in.
+    for (const { id: account } of accounts) {
+      for (const [stream, outcome] of outcomes.get(account) ?? []) {
         const stats = writer.stats.get(counterKey(account, stream)) ?? {
           inserted: 0,
           updated: 0,
