@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import { ConfigSchema } from '../config/config.js';
 import { DEFAULT_TEST_KEY, type SeedSize, startEmulator } from '../emulator/index.js';
 import { runSync } from '../engine/runSync.js';
+import { SyncProgress } from '../engine/syncProgress.js';
 import { createLogger } from '../observability/logger.js';
 import { ProgressDisplay } from '../observability/progress.js';
 import { mutateDemoAccount } from './demoMutations.js';
@@ -65,9 +66,16 @@ The file stays afterwards: open it with the duckdb CLI or any DuckDB client, e.g
         const sync = async (label: string) => {
           say(`\n${label}`);
           const progress = new ProgressDisplay();
+          const backfill = new SyncProgress();
+          progress.fraction = () => backfill.fraction();
           progress.start();
           try {
-            const report = await runSync({ config, logger: log, onRows: (t, n) => progress.rows(t, n) });
+            const report = await runSync({
+              config,
+              logger: log,
+              progress: backfill,
+              onRows: (t, n) => progress.rows(t, n),
+            });
             progress.stop();
             printReport(report, false);
             return report;

@@ -1,6 +1,7 @@
 /** `stripe-elt sync` (alias `import-now`): one sync now — a backfill on first run, then incremental. */
 import { Command, Option } from 'commander';
 import { runSync, type SyncReport } from '../engine/runSync.js';
+import { SyncProgress } from '../engine/syncProgress.js';
 import { createLogger } from '../observability/logger.js';
 import { ProgressDisplay } from '../observability/progress.js';
 import { configFrom, configOption, ENV_HELP } from './options.js';
@@ -55,6 +56,8 @@ Exit codes: 0 ok, 1 a stream failed, 2 usage, configuration or authentication er
         const config = configFrom(opts);
         const logger = createLogger();
         const progress = new ProgressDisplay();
+        const backfill = new SyncProgress();
+        progress.fraction = () => backfill.fraction();
         const controller = new AbortController();
         const stop = () => controller.abort(new Error('interrupted'));
         process.once('SIGINT', stop);
@@ -69,6 +72,7 @@ Exit codes: 0 ok, 1 a stream failed, 2 usage, configuration or authentication er
             fullRefresh: opts.fullRefresh,
             accounts: opts.account ? accountsArg(opts.account) : undefined,
             signal: controller.signal,
+            progress: backfill,
             onRows: (table, rows) => progress.rows(table, rows),
           });
         } finally {

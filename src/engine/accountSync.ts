@@ -282,6 +282,7 @@ async function prepareUnit(
     },
     st,
   );
+  ctx.progress?.track(account.id, unit);
   return { unit, consumers };
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RequestCounters, StripeClient } from '../stripe/client.js';
 import type { BatchWriter } from './batchWriter.js';
 import type { StateStore } from './stateStore.js';
+import type { SyncProgress } from './syncProgress.js';
 import type { TableModel } from './tableModel.js';
 
 export interface AccountScope {
@@ -29,6 +30,8 @@ export interface SyncContext {
   signal: AbortSignal;
   /** Request counters per `${account}/${stream}`. */
   counters(account: string, stream: string): RequestCounters;
+  /** Backfill progress for the progress bar (optional: library callers may not render one). */
+  progress?: SyncProgress;
   /** Config knobs the engine needs. */
   settings: {
     createdLookbackSeconds: number;

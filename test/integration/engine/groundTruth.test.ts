@@ -17,6 +17,7 @@ const FIXED_NOW = 1_788_220_800; // 2026-09-01T00:00:00Z
 import { ConfigSchema } from '../../../src/config/config.js';
 import { DEFAULT_TEST_KEY, type RunningEmulator, startEmulator } from '../../../src/emulator/index.js';
 import { runSync, type SyncReport } from '../../../src/engine/runSync.js';
+import { SyncProgress } from '../../../src/engine/syncProgress.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import {
   compareWithGroundTruth,
@@ -73,7 +74,7 @@ describe.each(targets)('ground truth in $name', (target) => {
     await target.cleanup();
   });
 
-  const sync = async (): Promise<SyncReport> => {
+  const sync = async (progress?: SyncProgress): Promise<SyncReport> => {
     const config = ConfigSchema.parse({
       stripe: {
         apiKey: DEFAULT_TEST_KEY,
@@ -88,7 +89,7 @@ describe.each(targets)('ground truth in $name', (target) => {
       serve: {},
     });
     lastSyncStart = emu.emulator.clock.now();
-    const report = await runSync({ config, logger: log });
+    const report = await runSync({ config, logger: log, progress });
     expect(report.streams.filter((s) => s.status !== 'succeeded')).toEqual([]);
     return report;
   };
@@ -106,7 +107,13 @@ describe.each(targets)('ground truth in $name', (target) => {
   };
 
   it('(a) a full backfill of every account equals the ground truth', async () => {
-    const report = await sync();
+    // The progress bar's fraction, sampled while it runs: it moves through (0, 1) and ends at 1.
+    const progress = new SyncProgress();
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(progress.fraction() ?? -1), 25);
+    const report = await sync(progress).finally(() => clearInterval(sampler));
+    expect(samples.some((f) => f > 0 && f < 1)).toBe(true);
+    expect(progress.fraction()).toBe(1);
     expect(report.accounts.length).toBeGreaterThanOrEqual(3);
     await expectGroundTruth();
   }, 900_000);
