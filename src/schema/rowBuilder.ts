@@ -4,6 +4,7 @@
  * each destination's loader formats them for its bulk path.
  */
 import type { ColumnType } from './columnTypes.js';
+import { metadataValue } from './metadataValue.js';
 import type { TableSpec } from './tableSpec.js';
 
 export type Value = string | number | boolean | null;
@@ -62,7 +63,7 @@ export class RowBuilder {
           const k = source.key;
           return (o) => {
             const md = o.metadata as Record<string, unknown> | null | undefined;
-            return md && typeof md === 'object' ? convert(type, md[k]) : null;
+            return md && typeof md === 'object' ? metadataValue(type, md[k]) : null;
           };
         }
         case 'parent':
