@@ -1,7 +1,7 @@
 /**
  * A DuckDB connection as a SqlExecutor, with every statement serialised: DuckDB transactions belong to
  * the connection, so the destination keeps one connection and runs one operation at a time on it (a
- * write's BEGIN … COMMIT is one operation). Parallelism comes from DuckDB's own threads inside each
+ * write's BEGIN … COMMIT is one operation). Parallelism, where any, comes from DuckDB's own threads inside each
  * statement, not from concurrent statements.
  */
 import {

@@ -31,6 +31,7 @@ import {
   upsertSql,
 } from '../sql/merge.js';
 import { toNumber } from '../sql/values.js';
+import type { BatchCounts } from '../sql/writeBatches.js';
 import { appendRows } from './stagingAppender.js';
 
 const STAGING = '_stripe_elt_stg';
@@ -73,12 +74,6 @@ function compile(ref: TableRef): Compiled {
     deduped: statements(ref, sourceSql(ref, staging, true)),
     deletedIndex: ref.spec.columns.findIndex((c) => c.name === '_deleted'),
   };
-}
-
-export interface BatchCounts {
-  inserted: number;
-  updated: number;
-  deleted: number;
 }
 
 /** Loads batches into the tables of one schema; SQL is built once per spec object. */

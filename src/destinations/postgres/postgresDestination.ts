@@ -1,6 +1,7 @@
 /**
  * PostgreSQL destination (issue #3): tables in one schema (`stripe` by default), batches loaded with
- * COPY → TEMP staging → one merge per table, and the state records of the batch upserted into
+ * binary COPY, straight into the table when every key is new, else into TEMP staging and one merge per
+ * table (copyStaging.ts), and the state records of the batch upserted into
  * `_stripe_elt_state` in the SAME transaction, so state can never get ahead of data. DDL runs outside
  * write transactions with a lock timeout, because `ALTER TABLE` waits behind any long analyst query
  * holding the table and would otherwise stall the sync indefinitely.
@@ -18,10 +19,10 @@ import type { Batch, Destination, DestinationCapabilities, RunRecord, WriteStats
 import { countRows, dropTable, existingColumns, selectRows } from '../sql/catalogQueries.js';
 import { addColumnSql, createTableSql, missingColumns } from '../sql/ddl.js';
 import { checkTableSpec } from '../sql/identifiers.js';
-import { replaceChildrenSql, sweepSql } from '../sql/merge.js';
 import { applyMigrations, loadMigrations } from '../sql/migrations.js';
 import { readRunRecords, upsertRun } from '../sql/runsTable.js';
-import { deleteState, readStateRecords, upsertState } from '../sql/stateTable.js';
+import { deleteState, readStateRecords } from '../sql/stateTable.js';
+import { writeBatches } from '../sql/writeBatches.js';
 import { PgBatchLoader } from './copyStaging.js';
 import { wrapPgError } from './pgErrors.js';
 import { PgExecutor } from './pgExecutor.js';
@@ -186,47 +187,16 @@ export class PostgresDestination implements Destination {
     signal?: AbortSignal,
   ): Promise<WriteStats> {
     for (const b of batches) checkTableSpec(this.dialect, b.table);
-    return this.transaction('writing a batch', signal, async (exec) => {
-      const perBatch = batches.map(() => ({ inserted: 0, updated: 0, deleted: 0 }));
-      for (let i = 0; i < batches.length; i++) {
-        const b = batches[i]!;
-        if (b.rows.length === 0) continue;
-        signal?.throwIfAborted();
-        perBatch[i] = await this.loader.load(exec.client, exec, b.table, b.rows, i);
-      }
-      // Child replacement and sweeps see every row of this write (destination.ts: "applied after").
-      for (let i = 0; i < batches.length; i++) {
-        const b = batches[i]!;
-        const ref = { dialect: this.dialect, schema: this.schema, spec: b.table };
-        const rc = b.replaceChildren;
-        if (rc && rc.parentIds.length > 0) {
-          signal?.throwIfAborted();
-          const res = await exec.query(replaceChildrenSql(ref, rc.column), [
-            this.dialect.encodeText(rc.account),
-            rc.parentIds.map(this.dialect.encodeText),
-            rc.version,
-            rc.syncedAt,
-          ]);
-          perBatch[i]!.deleted += res.rowCount;
-        }
-        if (b.sweep) {
-          signal?.throwIfAborted();
-          const res = await exec.query(sweepSql(ref), [
-            this.dialect.encodeText(b.sweep.account),
-            b.sweep.before,
-            b.sweep.version,
-          ]);
-          perBatch[i]!.deleted += res.rowCount;
-        }
-      }
-      if (state.length > 0) await upsertState(exec, this.schema, state);
-      return {
-        inserted: perBatch.reduce((n, b) => n + b.inserted, 0),
-        updated: perBatch.reduce((n, b) => n + b.updated, 0),
-        deleted: perBatch.reduce((n, b) => n + b.deleted, 0),
-        perBatch,
-      };
-    });
+    return this.transaction('writing a batch', signal, (exec) =>
+      writeBatches(
+        exec,
+        this.schema,
+        batches,
+        state,
+        (b, i) => this.loader.load(exec.client, exec, b.table, b.rows, i),
+        signal,
+      ),
+    );
   }
 
   readState(signal?: AbortSignal): Promise<StateRecord[]> {

@@ -28,10 +28,11 @@ export const postgresDialect: Dialect = {
   quoteIdentifier: (name) => quoteIdentifierChecked(name, POSTGRES_MAX_IDENTIFIER),
   foldIdentifier: (name) => name,
   columnType: (type) => TYPES[type],
-  // Timestamps travel through COPY as epoch seconds: printing a number is far cheaper than building an
-  // ISO string with microseconds, and to_timestamp(double precision) keeps microseconds exactly.
-  stagingType: (type) => (type === 'timestamp' ? 'double precision' : TYPES[type]),
-  fromStaging: (expr, type) => (type === 'timestamp' ? `to_timestamp(${expr})` : expr),
+  // Rows travel as binary COPY (binaryEncoder.ts) in the target types, so staged values need no
+  // conversion, except decimals: they are staged as text and cast here, which keeps numeric input rules
+  // (exponents, NaN) the server's rather than re-implementing them in a binary numeric encoder.
+  stagingType: (type) => (type === 'decimal' ? 'text' : TYPES[type]),
+  fromStaging: (expr, type) => (type === 'decimal' ? `CAST(${expr} AS numeric)` : expr),
   timestampFromEpoch: (expr) => `to_timestamp(CAST(${expr} AS double precision))`,
   textArrayParam: (i) => `CAST($${i} AS text[])`,
   param: (i) => `$${i}`,

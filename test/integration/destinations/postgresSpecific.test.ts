@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PostgresDestination } from '../../../src/destinations/postgres/postgresDestination.js';
 import { EltError } from '../../../src/errors.js';
-import { makeRow, makeSpec } from './conformanceHelpers.js';
+import { makeRow, makeSpec, readTable, streamState } from './conformanceHelpers.js';
 
 const url = inject('databaseUrl');
 const schema = `pgspecific_${randomBytes(6).toString('hex')}`;
@@ -52,6 +52,38 @@ describe('postgres destination', () => {
     expect(raw.rows[0]).toEqual({ v: 'x␀0y ␀␀', k: 'p␀0q' });
     const back = await dest.readRows(spec);
     expect(back[0]?.[1]).toBe('x\u0000y ␀');
+  });
+
+  it('falls back to the merge when a batch of new-looking keys meets stored ones (direct COPY under a savepoint)', async () => {
+    const spec = makeSpec('direct_fallback', [['v', 'text']]);
+    await dest.ensureTables([spec]);
+    await dest.write([{ table: spec, rows: [makeRow(spec, { id: 'k1', v: 'new' }, { version: 2 })] }], []);
+    // A second destination has seen no batch of this table yet, so it tries the direct COPY first.
+    const other = new PostgresDestination(url, { schema });
+    try {
+      const state = { account: 'acct_1', stream: spec.stream, state: streamState(7) };
+      const stats = await other.write(
+        [
+          {
+            table: spec,
+            rows: [
+              makeRow(spec, { id: 'k1', v: 'old' }, { version: 1, syncedAt: 1_700_000_100 }),
+              makeRow(spec, { id: 'k2', v: 'fresh' }, { version: 1, syncedAt: 1_700_000_100 }),
+            ],
+          },
+        ],
+        [state],
+      );
+      expect(stats).toMatchObject({ inserted: 1, updated: 0, deleted: 0 });
+      const rows = await readTable(dest, spec);
+      expect(rows.get('k1')).toMatchObject({ v: 'new', _version: 2, _synced_at: 1_700_000_100 });
+      expect(rows.get('k2')).toMatchObject({ v: 'fresh', _version: 1 });
+      expect((await other.readState()).find((r) => r.stream === spec.stream)?.state).toMatchObject({
+        createdCursor: 7,
+      });
+    } finally {
+      await other.close();
+    }
   });
 
   it('runs migrations once, even when two processes init at the same time', async () => {

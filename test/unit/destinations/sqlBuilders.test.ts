@@ -102,8 +102,10 @@ describe('DDL', () => {
     expect(missingColumns(duckdbDialect, spec, have)).toEqual([]);
   });
 
-  it('stages timestamps as epoch seconds and appends the load sequence', () => {
-    expect(stagingColumnsSql(postgresDialect, spec)).toContain('"created" double precision');
+  it("stages in the bulk paths' types and appends the load sequence", () => {
+    // Postgres' binary COPY sends timestamps as timestamptz; DuckDB's appender sends epoch seconds.
+    expect(stagingColumnsSql(postgresDialect, spec)).toContain('"created" timestamptz');
+    expect(stagingColumnsSql(duckdbDialect, spec)).toContain('"created" DOUBLE');
     expect(stagingColumnsSql(postgresDialect, spec)).toMatch(/"_stripe_elt_seq" BIGINT$/);
     expect(stagingColumnsSql(duckdbDialect, spec)).toContain('"amount" DOUBLE');
   });
@@ -112,7 +114,8 @@ describe('DDL', () => {
 describe('merge SQL', () => {
   it('converts staged values to target types, and dedupes only when asked', () => {
     const plain = sourceSql(pg, 'stg', false);
-    expect(plain).toContain('to_timestamp(d."created") AS "created"');
+    expect(plain).toContain('d."created" AS "created"');
+    expect(sourceSql(duck, 'stg', false)).toContain('to_timestamp(d."created") AS "created"');
     expect(plain).not.toContain('row_number');
     const deduped = sourceSql(pg, 'stg', true);
     expect(deduped).toContain(
