@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -85,6 +85,8 @@ async function control(url: string, path: string, body?: unknown): Promise<Recor
 interface RunResult {
   seconds: number;
   peakRssMb: number;
+  /** CPU the extractor used: near `seconds` means it was CPU-bound, not rate-bound. */
+  cpuSeconds: number;
   report: {
     streams: {
       inserted: number;
@@ -103,10 +105,12 @@ async function runSync(env: Record<string, string>): Promise<RunResult> {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
   });
   let peak = 0;
+  let cpuSeconds = 0;
   const poll = setInterval(() => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+      cpuSeconds = processCpuSeconds(child.pid!);
     } catch {
       /* exited */
     }
@@ -118,42 +122,78 @@ async function runSync(env: Record<string, string>): Promise<RunResult> {
   const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? 1)));
   clearInterval(poll);
   if (code !== 0) throw new Error(`sync exited ${code}: ${err.slice(-2000)}`);
-  return { seconds: (performance.now() - started) / 1000, peakRssMb: peak, report: JSON.parse(out) };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    peakRssMb: peak,
+    cpuSeconds,
+    report: JSON.parse(out),
+  };
 }
 
-/** Requests/s the limits allow for these per-endpoint request counts: max(total/global, busiest/per-endpoint). */
-function ceiling(endpoints: Record<string, Record<string, number>>): {
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+type Counts = Record<string, Record<string, number>>;
+
+/**
+ * The fastest the limits allow for the successful requests each account needed. Stripe's limits are
+ * per account, so accounts are served in parallel: per account max(total/global, busiest/per-endpoint),
+ * and the run cannot beat its slowest account.
+ */
+function ceiling(accounts: Record<string, Counts>): {
   requests: number;
   minSeconds: number;
-  busiest: string;
+  bound: string;
 } {
-  let total = 0;
-  let busiest = '';
-  let busiestN = 0;
-  for (const [name, byStatus] of Object.entries(endpoints)) {
-    const ok = byStatus['200'] ?? 0;
-    total += ok;
-    if (ok > busiestN) {
-      busiestN = ok;
-      busiest = name;
+  let requests = 0;
+  let minSeconds = 0;
+  let bound = '';
+  for (const [account, endpoints] of Object.entries(accounts)) {
+    let total = 0;
+    let busiest = '';
+    let busiestN = 0;
+    for (const [name, byStatus] of Object.entries(endpoints)) {
+      const ok = byStatus['200'] ?? 0;
+      total += ok;
+      if (ok > busiestN) {
+        busiestN = ok;
+        busiest = name;
+      }
+    }
+    requests += total;
+    const byGlobal = total / GLOBAL;
+    const byEndpoint = busiestN / PER_ENDPOINT;
+    const seconds = Math.max(byGlobal, byEndpoint);
+    if (seconds > minSeconds) {
+      minSeconds = seconds;
+      bound =
+        byEndpoint >= byGlobal
+          ? `${account}: ${busiestN.toLocaleString('en-US')} × ${busiest} at ${PER_ENDPOINT}/s`
+          : `${account}: ${total.toLocaleString('en-US')} requests at ${GLOBAL}/s`;
     }
   }
-  return { requests: total, minSeconds: Math.max(total / GLOBAL, busiestN / PER_ENDPOINT), busiest };
+  return { requests, minSeconds, bound };
 }
 
 function summarize(label: string, r: RunResult, stats: Record<string, unknown>): void {
-  const endpoints = stats.endpoints as Record<string, Record<string, number>>;
-  const c = ceiling(endpoints);
+  const accounts = stats.accounts as Record<string, Counts>;
+  const c = ceiling(accounts);
   const rows = r.report.streams.reduce((n, s) => n + s.inserted + s.updated + s.deleted, 0);
   const requests = r.report.streams.reduce((n, s) => n + s.apiRequests, 0);
-  const r429 = Object.values(endpoints).reduce((n, s) => n + (s['429'] ?? 0), 0);
+  const r429 = Object.values(accounts)
+    .flatMap((e) => Object.values(e))
+    .reduce((n, s) => n + (s['429'] ?? 0), 0);
   const achieved = c.requests / r.seconds;
   const ceil = c.requests / c.minSeconds;
   console.log(
     [
       `${label}: ${r.seconds.toFixed(1)} s, ${rows.toLocaleString('en-US')} rows (${(rows / r.seconds).toFixed(0)} rows/s)`,
-      `  API: ${c.requests.toLocaleString('en-US')} successful requests (${requests.toLocaleString('en-US')} attempts by the extractor), ${achieved.toFixed(1)} req/s vs ceiling ${ceil.toFixed(1)} req/s = ${((achieved / ceil) * 100).toFixed(1)}% (busiest endpoint ${c.busiest})`,
-      `  429s: ${r429}; extractor peak RSS: ${r.peakRssMb.toFixed(0)} MB`,
+      `  API: ${c.requests.toLocaleString('en-US')} successful requests over ${Object.keys(accounts).length} accounts (${requests.toLocaleString('en-US')} by the extractor's count), ${achieved.toFixed(1)} req/s vs ceiling ${ceil.toFixed(1)} req/s = ${((c.minSeconds / r.seconds) * 100).toFixed(1)}% (limits allow ${c.minSeconds.toFixed(0)} s; bound by ${c.bound})`,
+      `  429s: ${r429}; extractor peak RSS: ${r.peakRssMb.toFixed(0)} MB, CPU ${r.cpuSeconds.toFixed(0)} s (${((r.cpuSeconds / r.seconds) * 100).toFixed(0)}% of one core); machine load ${loadavg()[0]!.toFixed(1)}`,
     ].join('\n'),
   );
 }
