@@ -38,7 +38,7 @@ export const ConfigSchema = z.object({
      * Accounts synced at once. Each account has its own rate budget at Stripe, so a platform with
      * connected accounts is only bound by Stripe when several are synced together.
      */
-    accountConcurrency: z.number().int().positive().max(64).default(4),
+    accountConcurrency: z.number().int().positive().max(64).default(1),
   }),
   destination: z.object({
     url: z.string().default('duckdb:./stripe.duckdb'),

@@ -41,8 +41,6 @@ interface WindowRuntime {
   /** Page results waiting for their per-parent children, committed strictly in page order. */
   chain: Promise<void>;
   queued: boolean;
-  /** Settles when the per-parent children of the window's latest page are done (if it had any). */
-  children?: Promise<unknown>;
 }
 
 export class BackfillUnit {
@@ -64,22 +62,6 @@ export class BackfillUnit {
       if (!w.done) this.windows.set(w.id, { state: { ...w }, chain: Promise.resolve(), queued: false });
     this.remaining = this.windows.size;
     this.group = `${account.id}/${opts.stateStream}`;
-    // Windows partition the range (splits keep that), so the total never changes afterwards.
-    this.span = bf.windows.reduce((n, w) => n + Math.max(0, w.lt - w.gte), 0);
-  }
-
-  private readonly span: number;
-
-  /**
-   * How much of the `created` range is read, in seconds: the only size estimate Stripe allows (lists
-   * carry no totals since 2025-03-31.basil). Windows page newest first, so an open window is read
-   * from its cursor's `created` up to its end.
-   */
-  coverage(): { covered: number; total: number } {
-    let unread = 0;
-    for (const { state: w } of this.windows.values())
-      unread += Math.max(0, (w.cursorCreated ?? w.lt) - w.gte);
-    return { covered: Math.max(0, this.span - unread), total: this.span };
   }
 
   get endpoint(): string {
@@ -198,10 +180,8 @@ export class BackfillUnit {
     );
     const childTasks: Task[] = [];
     const childDone: Promise<void>[] = [];
-    // Only ids go into the child tasks: the parent objects themselves are released once written.
-    const parentIds = objs.map((o) => o.id as string);
     for (const child of perParent) {
-      for (const parentId of parentIds) {
+      for (const o of objs) {
         const { promise, resolve, reject } = deferred();
         childDone.push(promise);
         childTasks.push({
@@ -209,7 +189,8 @@ export class BackfillUnit {
           group: this.group,
           run: async () => {
             try {
-              if (!this.failed.has(child.name)) await this.emitPerParent(child, parentId, res.serverTime);
+              if (!this.failed.has(child.name))
+                await this.emitPerParent(child, o.id as string, res.serverTime);
               resolve();
               return undefined;
             } catch (e) {
@@ -234,11 +215,7 @@ export class BackfillUnit {
     await emitParents(this.ctx, this.account, list, emissions, [], this.opts.consumers);
     failpoint('backfill.afterEmit');
     const prev = w.chain;
-    const children = Promise.all(childDone);
-    children.catch(() => {}); // failures surface through the failing child task (scheduler group)
-    const gate = w.children;
-    w.children = childDone.length > 0 ? children : undefined;
-    w.chain = prev.then(() => children).then(() => this.ctx.writer.update([pageUpdate]));
+    w.chain = prev.then(() => Promise.all(childDone)).then(() => this.ctx.writer.update([pageUpdate]));
     // A failure here is reported by the failing task itself (scheduler group); never unhandled.
     w.chain.catch(() => {});
     if (ws.done) {
@@ -249,12 +226,8 @@ export class BackfillUnit {
       if (this.remaining === 0) this.finish();
       return childTasks;
     }
-    // Backpressure: the next page is fetched while this page's children run, but not before the
-    // previous page's children are done, so at most two pages of child requests wait per window.
-    // Without it a parent list (2,500 objects/s at 25 req/s) outruns its per-parent children
-    // (25 req/s each) and the queue grows with the account.
-    const next = this.pageTask(w);
-    return [...childTasks, gate ? { ...next, after: gate } : next];
+    // Wait for the children of this page only when it has any, so paging itself is not serialized on them.
+    return [...childTasks, this.pageTask(w)];
   }
 
   private async emitPerParent(child: StreamDefinition, parentId: string, version: number): Promise<void> {

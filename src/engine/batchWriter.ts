@@ -21,11 +21,9 @@ export interface Item {
   index?: number;
 }
 
-type ReplaceChildren = Omit<NonNullable<Batch['replaceChildren']>, 'syncedAt'>;
-
 export interface TableWork {
   items: Item[];
-  replaceChildren: ReplaceChildren[];
+  replaceChildren: Omit<NonNullable<Batch['replaceChildren']>, 'syncedAt'>[];
   sweeps: NonNullable<Batch['sweep']>[];
 }
 
@@ -41,8 +39,6 @@ export type StreamStats = Map<string, { inserted: number; updated: number; delet
 
 export class BatchWriter {
   private work = new Map<string, TableWork>();
-  /** The buffered replaceChildren entries by table, account, column and version (see `replaceChildren`). */
-  private replaceIndex = new Map<string, ReplaceChildren>();
   private updates: StateUpdate[] = [];
   private buffered = 0;
   private flushing: Promise<void> | undefined;
@@ -78,7 +74,7 @@ export class BatchWriter {
     this.throwIfFailed();
     const w = this.table(table);
     for (const it of items) w.items.push(it);
-    if (extra.replaceChildren) for (const rc of extra.replaceChildren) this.replaceChildren(table, w, rc);
+    if (extra.replaceChildren) w.replaceChildren.push(...extra.replaceChildren);
     if (extra.sweeps) w.sweeps.push(...extra.sweeps);
     this.updates.push(...updates);
     this.buffered += items.length;
@@ -87,23 +83,6 @@ export class BatchWriter {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     this.throwIfFailed();
-  }
-
-  /**
-   * One child-set replacement per (account, parent column, version) per write, however many parents:
-   * per-parent child fetches arrive one parent at a time, and one UPDATE per parent would scan the
-   * child table thousands of times per write. Parents fetched in the same second share a version.
-   */
-  private replaceChildren(table: string, w: TableWork, rc: ReplaceChildren): void {
-    const key = `${table}\u0000${rc.account}\u0000${rc.column}\u0000${rc.version}`;
-    const existing = this.replaceIndex.get(key);
-    if (existing) {
-      for (const id of rc.parentIds) existing.parentIds.push(id);
-      return;
-    }
-    const entry = { ...rc, parentIds: [...rc.parentIds] };
-    this.replaceIndex.set(key, entry);
-    w.replaceChildren.push(entry);
   }
 
   /** State-only change (a window that turned out empty, a cursor move). */
@@ -144,7 +123,6 @@ export class BatchWriter {
     const work = this.work;
     const updates = this.updates;
     this.work = new Map();
-    this.replaceIndex = new Map();
     this.updates = [];
     this.buffered = 0;
     const batches: Batch[] = [];

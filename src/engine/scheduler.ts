@@ -11,12 +11,6 @@ export interface Task {
   /** Group (stream) the task belongs to: a failed group's queued tasks are dropped. */
   group: string;
   run(signal: AbortSignal): Promise<Task[] | undefined>;
-  /**
-   * Do not queue the task before this settles (resolved or rejected): backpressure, e.g. a window's
-   * next page waits for the per-parent children of the page before, so the queue of child requests
-   * (and the parent objects they hold) stays bounded by the windows, not by the account's size.
-   */
-  after?: Promise<unknown>;
 }
 
 export interface SchedulerOptions {
@@ -32,8 +26,6 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly queue: Task[] = [];
   private inFlight = 0;
-  /** Tasks waiting for their `after` before they are queued. */
-  private gated = 0;
   private readonly perEndpoint = new Map<string, number>();
   private readonly failedGroups = new Set<string>();
   private readonly abort = new AbortController();
@@ -45,20 +37,7 @@ export class Scheduler {
   }
 
   push(...tasks: Task[]): void {
-    for (const t of tasks) {
-      if (this.failedGroups.has(t.group)) continue;
-      if (t.after) {
-        const { after, ...rest } = t;
-        this.gated++;
-        const release = () => {
-          this.gated--;
-          this.push(rest);
-        };
-        after.then(release, release);
-        continue;
-      }
-      this.queue.push(t);
-    }
+    for (const t of tasks) if (!this.failedGroups.has(t.group)) this.queue.push(t);
     this.wake?.();
   }
 
@@ -71,7 +50,7 @@ export class Scheduler {
       if (this.fatal) throw this.fatal;
       this.abort.signal.throwIfAborted();
       this.startWhatFits();
-      if (this.inFlight === 0 && this.queue.length === 0 && this.gated === 0) {
+      if (this.inFlight === 0 && this.queue.length === 0) {
         const more = this.opts.onIdle?.() ?? [];
         if (more.length === 0) return;
         this.push(...more);

@@ -84,38 +84,4 @@ describe('Scheduler', () => {
     await s.run();
     expect(ran).toBe(3);
   });
-
-  it('holds a task with `after` out of the queue until it settles, and waits for it before ending', async () => {
-    const gate = deferred();
-    const order: string[] = [];
-    const s = new Scheduler({ concurrency: 4, perEndpoint: 4, classify: () => 'group' });
-    s.push(
-      { endpoint: 'page', group: 'g', after: gate.promise, run: async () => void order.push('next page') },
-      {
-        endpoint: 'child',
-        group: 'g',
-        run: async () => {
-          for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-          order.push('child');
-          gate.resolve();
-          return undefined;
-        },
-      },
-    );
-    await s.run();
-    expect(order).toEqual(['child', 'next page']);
-  });
-
-  it('releases a gated task when its `after` rejects (the failure is reported elsewhere)', async () => {
-    const ran: string[] = [];
-    const s = new Scheduler({ concurrency: 1, perEndpoint: 1, classify: () => 'group' });
-    s.push({
-      endpoint: 'x',
-      group: 'g',
-      after: Promise.reject(new Error('child failed')),
-      run: async () => void ran.push('x'),
-    });
-    await s.run();
-    expect(ran).toEqual(['x']);
-  });
 });
