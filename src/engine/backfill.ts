@@ -62,6 +62,22 @@ export class BackfillUnit {
       if (!w.done) this.windows.set(w.id, { state: { ...w }, chain: Promise.resolve(), queued: false });
     this.remaining = this.windows.size;
     this.group = `${account.id}/${opts.stateStream}`;
+    // Windows partition the range (splits keep that), so the total never changes afterwards.
+    this.span = bf.windows.reduce((n, w) => n + Math.max(0, w.lt - w.gte), 0);
+  }
+
+  private readonly span: number;
+
+  /**
+   * How much of the `created` range is read, in seconds: the only size estimate Stripe allows (lists
+   * carry no totals since 2025-03-31.basil). Windows page newest first, so an open window is read
+   * from its cursor's `created` up to its end.
+   */
+  coverage(): { covered: number; total: number } {
+    let unread = 0;
+    for (const { state: w } of this.windows.values())
+      unread += Math.max(0, (w.cursorCreated ?? w.lt) - w.gte);
+    return { covered: Math.max(0, this.span - unread), total: this.span };
   }
 
   get endpoint(): string {
