@@ -10,6 +10,7 @@ import { ApiError } from '../../apiError.js';
 import type { FormParams } from '../../formBody.js';
 import type { ActionDef, MutationContext, StripeObject } from '../../resource.js';
 import { bool, str } from '../params.js';
+import { MIN_CHARGE_AMOUNT } from '../payments/fees.js';
 import { recordBalanceChange } from './customerBalanceTransactions.js';
 import { recordInvoicePayment, settleInvoicePayment } from './invoicePayments.js';
 import { withTotals } from './invoiceTotals.js';
@@ -149,6 +150,19 @@ export function payInvoice(ctx: MutationContext, invoice: StripeObject, opts: Pa
   if (opts.paidOutOfBand) return markPaid(ctx, inv, undefined, true);
   const amount = Number(inv.amount_remaining);
   if (amount === 0) return markPaid(ctx, inv, undefined);
+  if (amount < MIN_CHARGE_AMOUNT) {
+    // Below the minimum charge Stripe does not attempt a payment: the invoice is marked paid and the
+    // amount is carried to the customer's balance for the next invoice (customer balance transaction
+    // type `invoice_too_small`; docs.stripe.com/billing/invoices/subscription#minimum-amounts-and-currencies).
+    // Without this a small proration failed the whole seed (prorated renewals depend on the clock).
+    const customer = ctx.require('customers', String(inv.customer), 'customer');
+    recordBalanceChange(ctx, customer, amount, {
+      type: 'invoice_too_small',
+      currency: String(inv.currency),
+      invoice: inv.id,
+    });
+    return markPaid(ctx, inv, undefined);
+  }
   // Before the payments resources exist there is nothing to charge: record the outcome directly.
   if (!canCreate(ctx, 'payment_intents')) {
     if (opts.decline) return failAttempt(ctx, inv);

@@ -39,12 +39,15 @@ export function disputeFee(currency: string): FeeDetail {
   };
 }
 
+/** Smallest chargeable amount in minor units (see checkChargeAmount). */
+export const MIN_CHARGE_AMOUNT = 50;
+
 /**
  * Stripe's minimum charge amount ("Amount must be at least $0.50 usd"; docs.stripe.com/currencies#minimum-
  * and-maximum-charge-amounts): 50 minor units, or 50 for zero-decimal currencies; at most eight digits.
  */
 export function checkChargeAmount(amount: number, currency: string, param = 'amount'): void {
-  const min = 50;
+  const min = MIN_CHARGE_AMOUNT;
   if (amount < min) {
     const shown = ZERO_DECIMAL_CURRENCIES.has(currency) ? `${min}` : `${(min / 100).toFixed(2)}`;
     throw new ApiError(

@@ -382,3 +382,19 @@ describe('expansion', () => {
     expect(cleared.lines.data.every((l: Obj) => l.discount_amounts.length === 0)).toBe(true);
   });
 });
+
+describe('invoices below the minimum charge', () => {
+  it('are marked paid without a payment and carry the amount to the customer balance', async () => {
+    const { api } = setup();
+    const c = await customer(api);
+    const inv = await api.post('/v1/invoices', { customer: c.id });
+    await api.post('/v1/invoiceitems', { customer: c.id, invoice: inv.id, amount: 30, currency: 'usd' });
+    await api.post(`/v1/invoices/${inv.id}/finalize`);
+    const paid = await api.post(`/v1/invoices/${inv.id}/pay`);
+    expect(paid).toMatchObject({ status: 'paid', amount_paid: 0, amount_remaining: 0 });
+    expect((await api.get('/v1/invoice_payments', { invoice: inv.id })).data).toEqual([]);
+    expect((await api.get(`/v1/customers/${c.id}`)).balance).toBe(30);
+    const ledger = await api.get(`/v1/customers/${c.id}/balance_transactions`);
+    expect(ledger.data).toMatchObject([{ type: 'invoice_too_small', amount: 30, invoice: inv.id }]);
+  });
+});
