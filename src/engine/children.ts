@@ -45,7 +45,13 @@ export async function fetchChildren(
       page = await ctx.client.list<Obj>(
         path,
         { ...params, limit: 100, ...(cursor ? { starting_after: cursor } : {}) },
-        { account: account.header, signal: ctx.signal, counters: ctx.counters(account.id, child.name) },
+        {
+          account: account.header,
+          signal: ctx.signal,
+          // The scheduler's slot and the request budget must name the same endpoint.
+          endpoint: endpointForChild(child),
+          counters: ctx.counters(account.id, child.name),
+        },
       );
     } catch (err) {
       // The parent was deleted after we saw it (404 on the child endpoint): it has no children now;
