@@ -105,7 +105,25 @@ export async function syncAccount(
       },
     });
     for (const { unit } of units) scheduler.push(...unit.start());
-    await scheduler.run();
+    // Every 5 s at debug level: queue, slots per endpoint, writer buffer and write times, request budget.
+    const trace = setInterval(() => {
+      ctx.log.debug(
+        {
+          account: account.id,
+          scheduler: scheduler.snapshot(),
+          writer: ctx.writer.snapshot(),
+          budget: ctx.client.budget(account.header).rates(),
+          memoryMb: memoryMb(),
+        },
+        'backfill pipeline',
+      );
+    }, 5000);
+    trace.unref();
+    try {
+      await scheduler.run();
+    } finally {
+      clearInterval(trace);
+    }
     await Promise.all(
       units.filter(({ unit }) => !scheduler.groupFailed(unit.group)).map(({ unit }) => unit.settled()),
     );
@@ -287,3 +305,10 @@ async function prepareUnit(
 }
 
 export type { Task };
+
+/** Resident set and JS heap (MB): the embedded destination's memory is the difference. */
+function memoryMb(): { rss: number; heap: number; external: number } {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 2 ** 20);
+  return { rss: mb(m.rss), heap: mb(m.heapUsed), external: mb(m.external + m.arrayBuffers) };
+}

@@ -21,10 +21,17 @@ export interface Item {
   index?: number;
 }
 
+type ReplaceChildren = Omit<NonNullable<Batch['replaceChildren']>, 'syncedAt'>;
+
 export interface TableWork {
   items: Item[];
-  replaceChildren: Omit<NonNullable<Batch['replaceChildren']>, 'syncedAt'>[];
+  replaceChildren: ReplaceChildren[];
   sweeps: NonNullable<Batch['sweep']>[];
+}
+
+interface BufferedTable extends TableWork {
+  /** replaceChildren entries by column/account/version, to merge parents into one statement. */
+  replaceIndex: Map<string, ReplaceChildren>;
 }
 
 export interface WriterOptions {
@@ -38,13 +45,15 @@ export interface WriterOptions {
 export type StreamStats = Map<string, { inserted: number; updated: number; deleted: number }>;
 
 export class BatchWriter {
-  private work = new Map<string, TableWork>();
+  private work = new Map<string, BufferedTable>();
   private updates: StateUpdate[] = [];
   private buffered = 0;
   private flushing: Promise<void> | undefined;
   private waiters: (() => void)[] = [];
   private failure: unknown;
   readonly stats: StreamStats = new Map();
+  /** Writes done and the time they took (ms), for debug logs. */
+  private writes = { count: 0, ms: 0, maxMs: 0 };
   /** Optional observer of committed rows (progress bars). */
   onCommitted?: (table: string, rows: number) => void;
 
@@ -55,10 +64,10 @@ export class BatchWriter {
     private readonly opts: WriterOptions,
   ) {}
 
-  private table(name: string): TableWork {
+  private table(name: string): BufferedTable {
     let w = this.work.get(name);
     if (!w) {
-      w = { items: [], replaceChildren: [], sweeps: [] };
+      w = { items: [], replaceChildren: [], sweeps: [], replaceIndex: new Map() };
       this.work.set(name, w);
     }
     return w;
@@ -74,7 +83,18 @@ export class BatchWriter {
     this.throwIfFailed();
     const w = this.table(table);
     for (const it of items) w.items.push(it);
-    if (extra.replaceChildren) w.replaceChildren.push(...extra.replaceChildren);
+    for (const rc of extra.replaceChildren ?? []) {
+      // One statement per (parent column, account, version) instead of one per parent: a backfill page
+      // of 100 customers yields one child replacement per child stream, not 100 (each is a table scan).
+      const key = `${rc.column}\u0000${rc.account}\u0000${rc.version}`;
+      const same = w.replaceIndex.get(key);
+      if (same) same.parentIds.push(...rc.parentIds);
+      else {
+        const copy = { ...rc, parentIds: [...rc.parentIds] };
+        w.replaceIndex.set(key, copy);
+        w.replaceChildren.push(copy);
+      }
+    }
     if (extra.sweeps) w.sweeps.push(...extra.sweeps);
     this.updates.push(...updates);
     this.buffered += items.length;
@@ -83,6 +103,25 @@ export class BatchWriter {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     this.throwIfFailed();
+  }
+
+  /** Buffer fill, producers waiting for room, and write timings so far: for periodic debug logs. */
+  snapshot(): {
+    buffered: number;
+    waiting: number;
+    writing: boolean;
+    writes: number;
+    writeMs: number;
+    maxWriteMs: number;
+  } {
+    return {
+      buffered: this.buffered,
+      waiting: this.waiters.length,
+      writing: this.flushing !== undefined,
+      writes: this.writes.count,
+      writeMs: Math.round(this.writes.ms),
+      maxWriteMs: Math.round(this.writes.maxMs),
+    };
   }
 
   /** State-only change (a window that turned out empty, a cursor move). */
@@ -169,7 +208,12 @@ export class BatchWriter {
     }
     const staged = this.state.stage([...evolutions, ...updates]);
     failpoint('writer.beforeWrite');
+    const t0 = performance.now();
     const stats = await this.destination.write(batches, staged.records, this.opts.signal);
+    const ms = performance.now() - t0;
+    this.writes.count++;
+    this.writes.ms += ms;
+    this.writes.maxMs = Math.max(this.writes.maxMs, ms);
     failpoint('writer.afterWrite');
     staged.commit();
     for (const [name, w] of work)

@@ -41,6 +41,13 @@ export class Scheduler {
     this.wake?.();
   }
 
+  /** What is queued and running now, per endpoint: for periodic debug logs (where does the time go?). */
+  snapshot(): { queued: number; inFlight: number; perEndpoint: Record<string, number> } {
+    const perEndpoint: Record<string, number> = {};
+    for (const [k, n] of this.perEndpoint) if (n > 0) perEndpoint[k] = n;
+    return { queued: this.queue.length, inFlight: this.inFlight, perEndpoint };
+  }
+
   groupFailed(group: string): boolean {
     return this.failedGroups.has(group);
   }
