@@ -50,6 +50,9 @@ function sync(
         DESTINATION_URL: `duckdb:${file}`,
         BATCH_ROWS: '500',
         LOG_LEVEL: 'error',
+        // One account at a time: a failpoint's hit count (`writer.afterWrite:9`) names the same instant of
+        // the run only when the accounts' work does not interleave.
+        STRIPE_ACCOUNT_CONCURRENCY: '1',
         ...(failpoint ? { STRIPE_ELT_FAILPOINT: failpoint } : {}),
       },
     });
