@@ -7,13 +7,21 @@
  * metadata columns (~60 columns), built by the RowBuilder from generated objects shaped like Stripe's
  * (nested billing_details, outcome, payment_method_details, refunds list: ~1.4 kB of JSON in 12 JSON
  * columns per row, ~2.1 kB per row as CSV).
+ * Objects go through JSON text and JSON.parse first, as the engine receives them from the API: strings
+ * built by concatenation are V8 ropes that every driver must flatten before copying, a cost real rows
+ * never carry (it was ~10% of the DuckDB load time here).
  * Only `Destination.write` is timed (rows and state in one transaction per batch, as the engine does);
  * building the objects and rows is not. Postgres: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * in a throwaway schema. DuckDB: a temp file. Both are removed afterwards.
+ *
+ * Printed with each figure, because other work shares the machine: CPU seconds of this process while
+ * writing; for a local Postgres, CPU seconds of our backends and of every postgres process (WAL writer,
+ * checkpointer, autovacuum — and any other client's backend) over the run; the 1-minute load average
+ * before and after.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -219,6 +227,8 @@ interface Target {
   size: () => Promise<string>;
   /** CPU seconds used so far by the server processes serving us, when they run on this machine. */
   serverCpu: () => Promise<number | null>;
+  /** CPU seconds used so far by every process of the server (null when none runs on this machine). */
+  allServerCpu: () => Promise<number | null>;
 }
 
 /** utime + stime of a local process in seconds (Linux /proc), or null when it is not readable. */
@@ -231,6 +241,22 @@ async function processCpuSeconds(pid: number): Promise<number | null> {
   }
 }
 
+/** Summed CPU seconds of the local processes named `comm` (e.g. every postgres process), or null if none. */
+async function commCpuSeconds(comm: string): Promise<number | null> {
+  let total = 0;
+  let found = false;
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const name = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
+    if (name.trim() !== comm) continue;
+    const cpu = await processCpuSeconds(Number(entry));
+    if (cpu === null) continue;
+    total += cpu;
+    found = true;
+  }
+  return found ? total : null;
+}
+
 async function target(kind: string): Promise<Target> {
   if (kind === 'duckdb') {
     const dir = await mkdtemp(join(tmpdir(), 'stripe-elt-bench-'));
@@ -240,6 +266,7 @@ async function target(kind: string): Promise<Target> {
       cleanup: () => rm(dir, { recursive: true, force: true }),
       size: async () => `${((await stat(file)).size / 2 ** 20).toFixed(0)} MB file`,
       serverCpu: async () => null, // in-process: counted in this process's CPU
+      allServerCpu: async () => null,
     };
   }
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -281,6 +308,7 @@ async function target(kind: string): Promise<Target> {
         await c.end();
       }
     },
+    allServerCpu: () => commCpuSeconds('postgres'),
   };
 }
 
@@ -302,11 +330,13 @@ async function bench(kind: string): Promise<void> {
     let jsonBytes = 0;
     const jsonCols = spec.columns.flatMap((c, i) => (c.type === 'json' ? [i] : []));
     const state = emptyStreamState();
+    const load0 = loadavg()[0]!;
+    const allServer0 = await t.allServerCpu();
     for (let start = 0; start < TOTAL; start += BATCH) {
       const n = Math.min(BATCH, TOTAL - start);
       const syncedAt = Date.now() / 1000;
       const rows = Array.from({ length: n }, (_, k) => {
-        const obj = charge(start + k, rand);
+        const obj = JSON.parse(JSON.stringify(charge(start + k, rand))) as Record<string, unknown>;
         return builder.build(obj, {
           account: ACCOUNT,
           syncedAt,
@@ -329,18 +359,24 @@ async function bench(kind: string): Promise<void> {
     }
     const rate = written / (loadMs / 1000);
     const serverCpu = await t.serverCpu();
+    const allServer1 = await t.allServerCpu();
+    const allServerCpu = allServer0 === null || allServer1 === null ? null : allServer1 - allServer0;
+    const load1 = loadavg()[0]!;
     // DuckDB checkpoints the WAL into the file on close: real work, reported separately from the load.
     const c0 = performance.now();
+    const closeCpu0 = process.cpuUsage();
     await dest.close();
     const closeMs = performance.now() - c0;
+    const closeCpu = process.cpuUsage(closeCpu0);
     const rssMb = process.resourceUsage().maxRSS / 1024;
     console.log(
       `${kind.padEnd(8)} ${written} rows × ${spec.columns.length} columns (≈${Math.round(jsonBytes / Math.min(BATCH, TOTAL))} B JSON/row) ` +
         `in ${(loadMs / 1000).toFixed(2)} s: ${Math.round(rate).toLocaleString('en-US')} rows/s ` +
         `(CPU-s while writing: this process ${(loadCpuMs / 1000).toFixed(2)}` +
         (serverCpu === null ? '' : `, server ${serverCpu.toFixed(2)}`) +
-        `; close ${(closeMs / 1000).toFixed(2)} s); ` +
-        `peak RSS ${rssMb.toFixed(0)} MB; ${await t.size()}`,
+        (allServerCpu === null ? '' : `, all postgres processes ${allServerCpu.toFixed(2)}`) +
+        `; close ${(closeMs / 1000).toFixed(2)} s, ${((closeCpu.user + closeCpu.system) / 1e6).toFixed(2)} CPU-s); ` +
+        `load average ${load0.toFixed(2)} → ${load1.toFixed(2)}; peak RSS ${rssMb.toFixed(0)} MB; ${await t.size()}`,
     );
   } finally {
     await dest.close();

@@ -1,6 +1,7 @@
 /**
  * DuckDB destination (issue #3), the default (`duckdb:./stripe.duckdb`): tables in the file's `main`
- * schema, batches loaded with the appender → temp staging → one merge per table, and the batch's state
+ * schema, batches loaded with the appender, straight into the table when every key is new, else into
+ * temp staging and one merge per table (duckdbMerge.ts), and the batch's state
  * records upserted into `_stripe_elt_state` in the same BEGIN … COMMIT. One instance per file per
  * process (instanceCache.ts) and one connection per destination, used by one operation at a time.
  *
@@ -22,7 +23,7 @@ import { writeBatches } from '../sql/writeBatches.js';
 import { DUCKDB_MAX_IDENTIFIER, duckdbDialect } from './duckdbDialect.js';
 import { wrapDuckDbError } from './duckdbErrors.js';
 import { DuckDbExecutor, Serial } from './duckdbExecutor.js';
-import { DuckDbBatchLoader } from './duckdbMerge.js';
+import { DirectAppendRefused, DuckDbBatchLoader } from './duckdbMerge.js';
 import { acquireInstance, type InstanceLease } from './instanceCache.js';
 
 const SCHEMA = 'main';
@@ -48,6 +49,15 @@ export interface DuckDbOptions {
  */
 const DEFAULT_SETTINGS: Record<string, string> = { checkpoint_threshold: '256MB', threads: '1' };
 
+/**
+ * - `memory_limit` (files only): DuckDB's default is 80% of RAM, and its buffer pool keeps table blocks it
+ *   has read or written cached up to that, so the sync's resident memory grew with the warehouse. 128 MB
+ *   is enough for a batch's staging, merge and WAL (200k charge rows loaded at the same rate: 24.8k vs
+ *   25.4k rows/s, 160 MB less resident); beyond it DuckDB evicts persisted blocks or spills to its temp
+ *   directory. Not for `:memory:`, whose data lives in that same pool.
+ */
+const FILE_SETTINGS: Record<string, string> = { memory_limit: '128MB' };
+
 export class DuckDbDestination implements Destination {
   readonly capabilities: DestinationCapabilities = {
     name: 'duckdb',
@@ -70,7 +80,8 @@ export class DuckDbDestination implements Destination {
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbDestination> {
     let lease: InstanceLease;
     try {
-      lease = await acquireInstance(path, { ...DEFAULT_SETTINGS, ...opts.settings });
+      const defaults = path === ':memory:' ? DEFAULT_SETTINGS : { ...DEFAULT_SETTINGS, ...FILE_SETTINGS };
+      lease = await acquireInstance(path, { ...defaults, ...opts.settings });
     } catch (err) {
       throw wrapDuckDbError(err, `opening ${path}`);
     }
@@ -154,16 +165,25 @@ export class DuckDbDestination implements Destination {
     signal?: AbortSignal,
   ): Promise<WriteStats> {
     for (const b of batches) checkTableSpec(this.dialect, b.table);
-    return this.transaction('writing a batch', signal, (exec) =>
-      writeBatches(
-        exec,
-        SCHEMA,
-        batches,
-        state,
-        (b) => this.loader.load(this.connection, exec, b.table, b.rows),
-        signal,
-      ),
-    );
+    const attempt = (tryDirect: boolean) =>
+      this.transaction('writing a batch', signal, (exec) =>
+        writeBatches(
+          exec,
+          SCHEMA,
+          batches,
+          state,
+          (b) => this.loader.load(this.connection, exec, b.table, b.rows, tryDirect),
+          signal,
+        ),
+      );
+    try {
+      return await attempt(true);
+    } catch (err) {
+      // DuckDB refused a direct append (an existing key) and aborted the transaction (it has no
+      // savepoints); it was rolled back, so the whole write runs again, every batch through staging.
+      if (!(err instanceof DirectAppendRefused)) throw err;
+      return attempt(false);
+    }
   }
 
   readState(signal?: AbortSignal): Promise<StateRecord[]> {

@@ -125,6 +125,11 @@ export class BinaryOutput {
     this.pos = p;
   }
 
+  /** Whether a chunk is complete (take() has something). */
+  get hasChunks(): boolean {
+    return this.ready.length > 0;
+  }
+
   /** Completed chunks since the last call. */
   take(): Buffer[] {
     return this.ready.splice(0, this.ready.length);
@@ -237,7 +242,7 @@ export function* binaryChunks(
   out.bytes(HEADER);
   for (let i = 0; i < rows.length; i++) {
     encoder.write(out, rows[i]!, i, withSeq);
-    yield* out.take();
+    if (out.hasChunks) yield* out.take();
   }
   out.int16(-1); // trailer
   yield* out.finish();

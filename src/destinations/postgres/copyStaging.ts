@@ -47,6 +47,15 @@ interface Compiled {
 
 const UNIQUE_VIOLATION = '23505';
 const SAVEPOINT = '_stripe_elt_direct';
+/**
+ * COPY data in 256 kB chunks, pulled one at a time (highWaterMark 1): each chunk reaches the socket
+ * before the next is encoded, so the server parses rows while Node encodes the following ones. With
+ * Readable.from's default (16 objects buffered) and 1 MB chunks, the synchronous generator encoded
+ * 4 MB before the first byte left, and the server sat idle for the first ~35 ms of each 5 000-row batch.
+ */
+const CHUNK_BYTES = 1 << 18;
+const copyData = (rows: readonly Row[], encoder: BinaryEncoder, withSeq: boolean) =>
+  Readable.from(binaryChunks(rows, encoder, withSeq, CHUNK_BYTES), { highWaterMark: 1 });
 
 /** Loads batches into the tables of one schema; encoders and column lists are built once per spec. */
 export class PgBatchLoader {
@@ -111,10 +120,7 @@ export class PgBatchLoader {
   ): Promise<BatchCounts | null> {
     await exec.query(`SAVEPOINT ${SAVEPOINT}`);
     try {
-      await pipeline(
-        Readable.from(binaryChunks(rows, c.encoder, false)),
-        client.query(copyFrom(c.directCopy!)),
-      );
+      await pipeline(copyData(rows, c.encoder, false), client.query(copyFrom(c.directCopy!)));
     } catch (err) {
       if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
       await exec.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
@@ -139,7 +145,7 @@ export class PgBatchLoader {
     const staging = this.dialect.quoteIdentifier(`_stripe_elt_stg_${index}`);
     await exec.query(`CREATE TEMP TABLE ${staging} (${c.stagingColumns}) ON COMMIT DROP`);
     const copy = client.query(copyFrom(`COPY ${staging} (${c.copyColumns}) FROM STDIN WITH (FORMAT binary)`));
-    await pipeline(Readable.from(binaryChunks(rows, c.encoder, true)), copy);
+    await pipeline(copyData(rows, c.encoder, true), copy);
     const source = sourceSql(c.ref, staging, keys < rows.length);
     const res = await exec.query(upsertCountingSql(c.ref, source, '(t.xmax = 0)'));
     const [inserted = 0, updated = 0, deleted = 0] = (res.rows[0] ?? []).map(toNumber);

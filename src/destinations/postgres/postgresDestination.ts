@@ -6,6 +6,13 @@
  * write transactions with a lock timeout, because `ALTER TABLE` waits behind any long analyst query
  * holding the table and would otherwise stall the sync indefinitely.
  *
+ * Write transactions compress TOAST with lz4 where the server has it (PostgreSQL ≥ 14 built with lz4;
+ * `SET LOCAL default_toast_compression`, so nothing outside our writes changes, and a column with its
+ * own COMPRESSION keeps it). A charge row is ~2.5 kB, past the 2 kB TOAST threshold, so every row's
+ * largest jsonb value gets compressed: with the default pglz that was 12% of the server's CPU. Measured
+ * per 100 000 charge rows: server 3.8 → 3.2 CPU-s, table 211 → 205 MB. (Storing them uncompressed,
+ * `toast_tuple_target = 8160`, saved 0.25 CPU-s more but made the table 28% bigger.)
+ *
  * AbortSignal: checked before each statement, and an abort cancels the statement in flight
  * (pg_cancel_backend); the transaction is rolled back.
  */
@@ -52,6 +59,8 @@ export class PostgresDestination implements Destination {
   private readonly loader: PgBatchLoader;
   private readonly lockTimeoutMs: number;
   private closed = false;
+  /** Whether the server offers lz4 TOAST compression; asked once (see the file comment). */
+  private lz4: Promise<boolean> | undefined;
 
   constructor(url: string, opts: PostgresOptions = {}) {
     this.schema = opts.schema ?? 'stripe';
@@ -102,13 +111,15 @@ export class PostgresDestination implements Destination {
     }
   }
 
+  /** `fn` inside BEGIN … COMMIT; `begin` may add statements to run first (one round trip). */
   private async transaction<T>(
     what: string,
     signal: AbortSignal | undefined,
     fn: (exec: PgExecutor) => Promise<T>,
+    begin = 'BEGIN',
   ): Promise<T> {
     return this.withClient(what, signal, async (exec) => {
-      await exec.query('BEGIN');
+      await exec.query(begin);
       try {
         const out = await fn(exec);
         signal?.throwIfAborted();
@@ -187,16 +198,37 @@ export class PostgresDestination implements Destination {
     signal?: AbortSignal,
   ): Promise<WriteStats> {
     for (const b of batches) checkTableSpec(this.dialect, b.table);
-    return this.transaction('writing a batch', signal, (exec) =>
-      writeBatches(
-        exec,
-        this.schema,
-        batches,
-        state,
-        (b, i) => this.loader.load(exec.client, exec, b.table, b.rows, i),
-        signal,
-      ),
+    const begin = (await this.hasLz4(signal))
+      ? "BEGIN; SET LOCAL default_toast_compression = 'lz4'"
+      : 'BEGIN';
+    return this.transaction(
+      'writing a batch',
+      signal,
+      (exec) =>
+        writeBatches(
+          exec,
+          this.schema,
+          batches,
+          state,
+          (b, i) => this.loader.load(exec.client, exec, b.table, b.rows, i),
+          signal,
+        ),
+      begin,
     );
+  }
+
+  /** Whether `default_toast_compression` accepts lz4 here (no row before PostgreSQL 14). */
+  private hasLz4(signal: AbortSignal | undefined): Promise<boolean> {
+    this.lz4 ??= this.withClient('checking for lz4', signal, async (exec) => {
+      const res = await exec.query(
+        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'",
+      );
+      return res.rows[0]?.[0] === true;
+    }).catch((err: unknown) => {
+      this.lz4 = undefined; // ask again next time
+      throw err;
+    });
+    return this.lz4;
   }
 
   readState(signal?: AbortSignal): Promise<StateRecord[]> {

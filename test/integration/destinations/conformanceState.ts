@@ -45,6 +45,27 @@ export function describeStateConformance(dest: () => Destination): void {
       expect((await dest().readState()).find((s) => s.stream === spec.name)?.state).toEqual(streamState(111));
     });
 
+    it('a failing write leaves nothing behind after a batch loaded straight into its table', async () => {
+      // No decimal column and new keys: the first batch takes the direct path (COPY / appender into
+      // the table itself); the second fails in the loader; the rollback must take the first one too.
+      const spec = makeSpec(tableName('atomic_direct'), [['amount', 'bigint']]);
+      const other = makeSpec(tableName('atomic_direct_other'), [['amount', 'bigint']]);
+      await dest().ensureTables([spec, other]);
+      const good = { table: spec, rows: [makeRow(spec, { id: 'ok', amount: 1 }, { version: 1 })] };
+      const bad = { table: other, rows: [makeRow(other, { id: 'bad', amount: 'x' }, { version: 1 })] };
+      const state = [{ account: ACCOUNT, stream: spec.name, state: streamState(222) }];
+      const err = await dest()
+        .write([good, bad], state)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EltError);
+      expect((err as EltError).retryable).toBe(false);
+      expect((err as Error).message).toContain('column amount (bigint)');
+      expect((await readTable(dest(), spec)).size).toBe(0);
+      expect((await dest().readState()).find((s) => s.stream === spec.name)).toBeUndefined();
+      expect(await dest().write([good], state)).toMatchObject({ inserted: 1, updated: 0, deleted: 0 });
+      expect((await readTable(dest(), spec)).get('ok')?.amount).toBe(1);
+    });
+
     it('re-writing the same batches and state is idempotent', async () => {
       const spec = makeSpec(tableName('replay'), [['n', 'bigint']]);
       await dest().ensureTables([spec]);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbDestination } from '../../../src/destinations/duckdb/duckdbDestination.js';
 import { openInstanceCount } from '../../../src/destinations/duckdb/instanceCache.js';
 import { EltError } from '../../../src/errors.js';
-import { makeRow, makeSpec, readTable } from './conformanceHelpers.js';
+import { makeRow, makeSpec, readTable, streamState } from './conformanceHelpers.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -73,6 +73,117 @@ describe('duckdb destination', () => {
       conn.closeSync();
     } finally {
       inst.closeSync();
+    }
+  });
+
+  it('appends timestamps exactly as to_timestamp(DOUBLE) does: ties to even, negatives, sub-microsecond fractions', async () => {
+    const file = join(dir, 'timestamps.duckdb');
+    // `src` keeps each double exactly; the direct append must land `ts` on the microsecond DuckDB's
+    // own SQL path (staging) computes from it.
+    const spec = makeSpec('ts_exact', [
+      ['src', 'double'],
+      ['ts', 'timestamp'],
+    ]);
+    const values: number[] = [0, -0.5, 1_234_567_890.000001, 1_700_000_000.123456, 1.0000005, -1.0000005];
+    for (let i = -20; i < 20; i++) values.push((i + 0.5) / 1e6, i + 0.4999996, i + 0.7777777, -i - 0.3333333);
+    for (let i = 0; i < 50; i++) values.push((i * 7919.123457 - 150_000) * 12_345.6789);
+    const d = await DuckDbDestination.open(file);
+    try {
+      await d.init();
+      await d.ensureTables([spec]);
+      const rows = values.map((v, i) => makeRow(spec, { id: `r${i}`, src: v, ts: v }, { version: 1 }));
+      expect(await d.write([{ table: spec, rows }], [])).toMatchObject({ inserted: values.length });
+    } finally {
+      await d.close();
+    }
+    const inst = await DuckDBInstance.create(file);
+    try {
+      const conn = await inst.connect();
+      const rows = (
+        await conn.runAndReadAll(
+          'SELECT count(*), count(*) FILTER (WHERE ts IS DISTINCT FROM to_timestamp(src)) FROM ts_exact',
+        )
+      ).getRows();
+      expect(rows).toEqual([[BigInt(values.length), 0n]]);
+      conn.closeSync();
+    } finally {
+      inst.closeSync();
+    }
+  });
+
+  it('appends new keys by column name when the table has its columns in another order or types than the spec', async () => {
+    const file = join(dir, 'layout.duckdb');
+    const setup = await DuckDBInstance.create(file);
+    try {
+      const conn = await setup.connect();
+      // Made by hand (or an older version): `a` before `b`, both text, so a positional append would not
+      // fail but swap them; `amount` is VARCHAR where the spec says bigint, so it is cast as an INSERT would.
+      await conn.run(
+        'CREATE TABLE layout (id VARCHAR, a VARCHAR, _account VARCHAR, b VARCHAR, amount VARCHAR, _synced_at TIMESTAMPTZ, _deleted BOOLEAN, _version BIGINT, PRIMARY KEY (_account, id))',
+      );
+      conn.closeSync();
+    } finally {
+      setup.closeSync();
+    }
+    const spec = makeSpec('layout', [
+      ['b', 'text'],
+      ['a', 'text'],
+      ['amount', 'bigint'],
+    ]);
+    const d = await DuckDbDestination.open(file);
+    try {
+      await d.init();
+      await d.ensureTables([spec]);
+      await d.write(
+        [{ table: spec, rows: [makeRow(spec, { id: 'x', a: 'a-x', b: 'b-x', amount: 5 }, { version: 1 })] }],
+        [],
+      );
+      expect((await readTable(d, spec)).get('x')).toMatchObject({
+        a: 'a-x',
+        b: 'b-x',
+        amount: 5,
+        _version: 1,
+      });
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('retries a write through the merge when a batch of new-looking keys meets stored ones', async () => {
+    const file = join(dir, 'refused.duckdb');
+    const spec = makeSpec('refused', [['v', 'text']]);
+    const a = await DuckDbDestination.open(file);
+    try {
+      await a.init();
+      await a.ensureTables([spec]);
+      await a.write([{ table: spec, rows: [makeRow(spec, { id: 'k1', v: 'new' }, { version: 2 })] }], []);
+    } finally {
+      await a.close();
+    }
+    // A destination that has seen no batch of this table tries the direct append first; k1 is stored.
+    const b = await DuckDbDestination.open(file);
+    try {
+      const stats = await b.write(
+        [
+          {
+            table: spec,
+            rows: [
+              makeRow(spec, { id: 'k1', v: 'old' }, { version: 1, syncedAt: 1_700_000_100 }),
+              makeRow(spec, { id: 'k2', v: 'fresh' }, { version: 1, syncedAt: 1_700_000_100 }),
+            ],
+          },
+        ],
+        [{ account: 'acct_1', stream: spec.stream, state: streamState(7) }],
+      );
+      expect(stats).toMatchObject({ inserted: 1, updated: 0, deleted: 0 });
+      const rows = await readTable(b, spec);
+      expect(rows.get('k1')).toMatchObject({ v: 'new', _version: 2, _synced_at: 1_700_000_100 });
+      expect(rows.get('k2')).toMatchObject({ v: 'fresh', _version: 1 });
+      expect((await b.readState()).find((r) => r.stream === spec.stream)?.state).toMatchObject({
+        createdCursor: 7,
+      });
+    } finally {
+      await b.close();
     }
   });
 

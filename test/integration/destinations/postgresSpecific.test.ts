@@ -54,6 +54,21 @@ describe('postgres destination', () => {
     expect(back[0]?.[1]).toBe('x\u0000y ␀');
   });
 
+  it('compresses TOAST with lz4 in its writes when the server has it', async () => {
+    const spec = makeSpec('toast_lz4', [['j', 'json']]);
+    await dest.ensureTables([spec]);
+    // Over the 2 kB TOAST threshold and compressible, so the value is compressed inline.
+    const j = JSON.stringify({ pad: 'stripe '.repeat(1000) });
+    await dest.write([{ table: spec, rows: [makeRow(spec, { id: 'a', j }, { version: 1 })] }], []);
+    const lz4 = (
+      await admin.query(
+        "SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'",
+      )
+    ).rows[0]?.lz4;
+    const got = await admin.query(`SELECT pg_column_compression(j) AS c FROM "${schema}".toast_lz4`);
+    expect(got.rows).toEqual([{ c: lz4 ? 'lz4' : 'pglz' }]);
+  });
+
   it('falls back to the merge when a batch of new-looking keys meets stored ones (direct COPY under a savepoint)', async () => {
     const spec = makeSpec('direct_fallback', [['v', 'text']]);
     await dest.ensureTables([spec]);
