@@ -1,5 +1,6 @@
 /** `stripe-elt sync` (alias `import-now`): one sync now — a backfill on first run, then incremental. */
 import { Command, Option } from 'commander';
+import { HeapGuard } from '../engine/heapGuard.js';
 import { runSync, type SyncReport } from '../engine/runSync.js';
 import { SyncProgress } from '../engine/syncProgress.js';
 import { createLogger } from '../observability/logger.js';
@@ -63,6 +64,8 @@ Exit codes: 0 ok, 1 a stream failed, 2 usage, configuration or authentication er
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         let report: SyncReport;
+        // This process is ours: keep its heap near the live set (a library caller manages its own).
+        const heap = new HeapGuard(config.sync.heapTargetMb * 2 ** 20).start();
         try {
           progress.start();
           report = await runSync({
@@ -76,6 +79,7 @@ Exit codes: 0 ok, 1 a stream failed, 2 usage, configuration or authentication er
             onRows: (table, rows) => progress.rows(table, rows),
           });
         } finally {
+          heap.stop();
           progress.stop();
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

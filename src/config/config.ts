@@ -57,6 +57,11 @@ export const ConfigSchema = z.object({
     excludeStreams: z.array(z.string()).default([]),
     /** Rows buffered before a write to the destination. */
     batchRows: z.number().int().positive().default(5_000),
+    /**
+     * Used JS heap (MB) past which a sync asks V8 for a full collection (src/engine/heapGuard.ts): keeps
+     * resident memory near the live set instead of V8's growth heuristics; 0 leaves it to V8.
+     */
+    heapTargetMb: z.number().int().nonnegative().default(160),
     /** Lookback for created-cursor streams (balance transactions change status without events). */
     createdLookbackHours: z
       .number()
@@ -140,6 +145,7 @@ export function envConfig(env: Env): Record<string, unknown> {
       streams: list(env.STREAMS),
       excludeStreams: list(env.EXCLUDE_STREAMS),
       batchRows: num(env.BATCH_ROWS),
+      heapTargetMb: num(env.HEAP_TARGET_MB),
       createdLookbackHours: num(env.CREATED_LOOKBACK_HOURS),
       reconcileHours: num(env.RECONCILE_HOURS),
       metadataColumnsMax: num(env.METADATA_COLUMNS_MAX),

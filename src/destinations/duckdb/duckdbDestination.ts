@@ -51,12 +51,13 @@ const DEFAULT_SETTINGS: Record<string, string> = { checkpoint_threshold: '256MB'
 
 /**
  * - `memory_limit` (files only): DuckDB's default is 80% of RAM, and its buffer pool keeps table blocks it
- *   has read or written cached up to that, so the sync's resident memory grew with the warehouse. 128 MB
- *   is enough for a batch's staging, merge and WAL (200k charge rows loaded at the same rate: 24.8k vs
- *   25.4k rows/s, 160 MB less resident); beyond it DuckDB evicts persisted blocks or spills to its temp
- *   directory. Not for `:memory:`, whose data lives in that same pool.
+ *   has read or written cached up to that, so the sync's resident memory grew with the warehouse (~430 MB
+ *   of a `medium` sync). Data written since the last checkpoint cannot be evicted, so the limit must stay
+ *   well above `checkpoint_threshold` plus a batch: with 128 MB and the 256 MB threshold a commit failed
+ *   ("could not allocate block"). 256 MB with a 128 MB threshold loads 200k charge rows at 24.1k rows/s
+ *   (25.4k with the defaults; 20.5k with a 96 MB threshold). Not for `:memory:`, whose data lives in the pool.
  */
-const FILE_SETTINGS: Record<string, string> = { memory_limit: '128MB' };
+const FILE_SETTINGS: Record<string, string> = { memory_limit: '256MB', checkpoint_threshold: '128MB' };
 
 export class DuckDbDestination implements Destination {
   readonly capabilities: DestinationCapabilities = {
