@@ -49,15 +49,13 @@ export interface DuckDbOptions {
  */
 const DEFAULT_SETTINGS: Record<string, string> = { checkpoint_threshold: '256MB', threads: '1' };
 
-/**
- * - `memory_limit` (files only): DuckDB's default is 80% of RAM, and its buffer pool keeps table blocks it
- *   has read or written cached up to that, so the sync's resident memory grew with the warehouse (~430 MB
- *   of a `medium` sync). Data written since the last checkpoint cannot be evicted, so the limit must stay
- *   well above `checkpoint_threshold` plus a batch: with 128 MB and the 256 MB threshold a commit failed
- *   ("could not allocate block"). 256 MB with a 128 MB threshold loads 200k charge rows at 24.1k rows/s
- *   (25.4k with the defaults; 20.5k with a 96 MB threshold). Not for `:memory:`, whose data lives in the pool.
+/*
+ * No `memory_limit` by default. DuckDB's (80% of RAM) lets its buffer pool cache table blocks, so a sync
+ * into a large file holds a few hundred MB in the pool; a tight limit is not safe: data written since the
+ * last checkpoint cannot be evicted, and with 256 MB (checkpoint at 128 MB) merges of an incremental sync
+ * failed with "failed to pin block" and with 128 MB a backfill commit did. `settings` can set one for
+ * memory-constrained hosts (keep it well above checkpoint_threshold plus a batch).
  */
-const FILE_SETTINGS: Record<string, string> = { memory_limit: '256MB', checkpoint_threshold: '128MB' };
 
 export class DuckDbDestination implements Destination {
   readonly capabilities: DestinationCapabilities = {
@@ -81,8 +79,7 @@ export class DuckDbDestination implements Destination {
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbDestination> {
     let lease: InstanceLease;
     try {
-      const defaults = path === ':memory:' ? DEFAULT_SETTINGS : { ...DEFAULT_SETTINGS, ...FILE_SETTINGS };
-      lease = await acquireInstance(path, { ...defaults, ...opts.settings });
+      lease = await acquireInstance(path, { ...DEFAULT_SETTINGS, ...opts.settings });
     } catch (err) {
       throw wrapDuckDbError(err, `opening ${path}`);
     }
