@@ -278,6 +278,13 @@ function retrievePath(stream: StreamDefinition, obj: Obj): string | undefined {
   return `${p.path.replace('{id}', encodeURIComponent(parentId))}/${id}`;
 }
 
+/**
+ * Requests in flight per child endpoint while re-reading changed parents' children: the scheduler's
+ * per-endpoint cap (25 req/s × ~0.5 s). One at a time ran at the latency, ~12 req/s (2,000 changed
+ * customers took 178 s where the limits allow 80 s).
+ */
+const CHILD_REFRESH_CONCURRENCY = 13;
+
 /** Children read one request per parent, with no events of their own: re-read for changed parents. */
 async function refreshPerParentChildren(
   ctx: SyncContext,
@@ -285,10 +292,21 @@ async function refreshPerParentChildren(
   stream: StreamDefinition,
   emissions: Emission[],
 ): Promise<void> {
+  // One read per parent, stamped with its newest event's version (emissions are oldest first).
+  const latest = new Map<string, Emission>();
+  for (const em of emissions) {
+    const id = em.obj.id as string;
+    if (em.deleted) latest.delete(id);
+    else {
+      latest.delete(id);
+      latest.set(id, em);
+    }
+  }
   for (const child of perParentChildren(ctx, stream)) {
     if (child.incremental === 'events') continue;
-    for (const em of emissions) {
-      if (em.deleted) continue;
+    let forbidden = false;
+    await forEachLimit([...latest.values()], CHILD_REFRESH_CONCURRENCY, async (em) => {
+      if (forbidden) return;
       const parentId = em.obj.id as string;
       let objs: Obj[];
       try {
@@ -296,7 +314,10 @@ async function refreshPerParentChildren(
       } catch (err) {
         // A key without this child's permission: the child stream is reported by its backfill; the
         // parent's changes still apply.
-        if (err instanceof StripePermissionError) break;
+        if (err instanceof StripePermissionError) {
+          forbidden = true;
+          return;
+        }
         throw err;
       }
       await ctx.writer.add(
@@ -309,8 +330,26 @@ async function refreshPerParentChildren(
           ],
         },
       );
-    }
+    });
   }
+}
+
+/** Runs `fn` over `items` with at most `limit` at once; the first failure is thrown once all settle. */
+async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 /** Values at a dotted path, traversing arrays: `lines.data.parent.x` over `{lines: {data: [...]}}`. */
