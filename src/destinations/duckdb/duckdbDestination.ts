@@ -34,6 +34,14 @@ export interface DuckDbOptions {
    * `memory_limit`. They apply when this process first opens the file.
    */
   settings?: Record<string, string>;
+  /**
+   * Append batches whose keys are all new straight into the stream table (duckdbMerge.ts), ~25% less
+   * CPU per batch. Off by default: in CI a SIGKILL right after a committed write (crash test,
+   * `writer.afterWrite:3`), then a re-run, left five balance_transaction_fee_details rows missing once in
+   * twelve crash points, with the staging path never; the cause (our rerun logic or DuckDB's WAL replay
+   * of appended chunks) is not found yet.
+   */
+  directAppend?: boolean;
 }
 
 /**
@@ -73,6 +81,7 @@ export class DuckDbDestination implements Destination {
     private readonly lease: InstanceLease,
     private readonly connection: DuckDBConnection,
     private readonly exec: DuckDbExecutor,
+    private readonly directAppend: boolean,
   ) {}
 
   /** Opens (or shares) the instance for `path` (`:memory:` for a private in-memory database). */
@@ -85,7 +94,13 @@ export class DuckDbDestination implements Destination {
     }
     try {
       const connection = await lease.instance.connect();
-      return new DuckDbDestination(path, lease, connection, new DuckDbExecutor(connection));
+      return new DuckDbDestination(
+        path,
+        lease,
+        connection,
+        new DuckDbExecutor(connection),
+        opts.directAppend ?? false,
+      );
     } catch (err) {
       lease.release();
       throw wrapDuckDbError(err, `connecting to ${path}`);
@@ -175,7 +190,7 @@ export class DuckDbDestination implements Destination {
         ),
       );
     try {
-      return await attempt(true);
+      return await attempt(this.directAppend);
     } catch (err) {
       // DuckDB refused a direct append (an existing key) and aborted the transaction (it has no
       // savepoints); it was rolled back, so the whole write runs again, every batch through staging.

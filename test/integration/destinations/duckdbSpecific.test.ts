@@ -87,7 +87,7 @@ describe('duckdb destination', () => {
     const values: number[] = [0, -0.5, 1_234_567_890.000001, 1_700_000_000.123456, 1.0000005, -1.0000005];
     for (let i = -20; i < 20; i++) values.push((i + 0.5) / 1e6, i + 0.4999996, i + 0.7777777, -i - 0.3333333);
     for (let i = 0; i < 50; i++) values.push((i * 7919.123457 - 150_000) * 12_345.6789);
-    const d = await DuckDbDestination.open(file);
+    const d = await DuckDbDestination.open(file, { directAppend: true });
     try {
       await d.init();
       await d.ensureTables([spec]);
@@ -130,7 +130,7 @@ describe('duckdb destination', () => {
       ['a', 'text'],
       ['amount', 'bigint'],
     ]);
-    const d = await DuckDbDestination.open(file);
+    const d = await DuckDbDestination.open(file, { directAppend: true });
     try {
       await d.init();
       await d.ensureTables([spec]);
@@ -152,7 +152,7 @@ describe('duckdb destination', () => {
   it('retries a write through the merge when a batch of new-looking keys meets stored ones', async () => {
     const file = join(dir, 'refused.duckdb');
     const spec = makeSpec('refused', [['v', 'text']]);
-    const a = await DuckDbDestination.open(file);
+    const a = await DuckDbDestination.open(file, { directAppend: true });
     try {
       await a.init();
       await a.ensureTables([spec]);
@@ -161,7 +161,7 @@ describe('duckdb destination', () => {
       await a.close();
     }
     // A destination that has seen no batch of this table tries the direct append first; k1 is stored.
-    const b = await DuckDbDestination.open(file);
+    const b = await DuckDbDestination.open(file, { directAppend: true });
     try {
       const stats = await b.write(
         [
