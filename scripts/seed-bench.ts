@@ -1,12 +1,14 @@
 /**
  * Seed benchmark: for each size, seeds a fresh emulator in its own process (so peak memory is that size's
- * alone) and prints seconds, peak RSS, peak heap, objects, events and requests.
+ * alone) and prints seconds, CPU seconds, peak RSS, peak heap, objects, events and requests, with the
+ * machine's load average around the run (wall time on a shared 2-core machine means little without it).
  *
  *   npx tsx scripts/seed-bench.ts [small|medium|large ...] [--seed N] [--json]
  *
  * The issue's budget for `large`: under 2 minutes and under 4 GB on a 2-core machine.
  */
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createEmulator } from '../src/emulator/index.js';
 import type { SeedSize, SeedSummary } from '../src/emulator/seed/index.js';
@@ -29,6 +31,8 @@ interface Result {
   accounts: number;
   skipped: Record<string, string>;
   summary: SeedSummary;
+  /** 1-minute load average before and after the run (filled in by the parent). */
+  load?: { before: number; after: number };
 }
 
 async function child(size: SeedSize, seed: number): Promise<void> {
@@ -65,6 +69,7 @@ function parent(sizes: SeedSize[], seed: number, json: boolean): void {
   const self = fileURLToPath(import.meta.url);
   const results: Result[] = [];
   for (const size of sizes) {
+    const loadBefore = loadavg()[0]!;
     const out = execFileSync(
       process.execPath,
       [...process.execArgv, self, '--child', size, '--seed', String(seed)],
@@ -76,12 +81,14 @@ function parent(sizes: SeedSize[], seed: number, json: boolean): void {
     );
     const line = out.trim().split('\n').pop()!;
     const r = JSON.parse(line) as Result;
+    r.load = { before: loadBefore, after: loadavg()[0]! };
     results.push(r);
     if (!json) {
       console.log(
         `${size.padEnd(7)} ${r.seconds.toFixed(1).padStart(7)} s (cpu ${r.cpuSeconds.toFixed(1)} s)  peak RSS ${r.peakRssMb.toFixed(0).padStart(5)} MB  ` +
           `peak heap ${r.peakHeapMb.toFixed(0).padStart(5)} MB  objects ${String(r.objects).padStart(8)}  ` +
-          `events ${String(r.events).padStart(7)}  requests ${String(r.requests).padStart(8)}  accounts ${r.accounts}`,
+          `events ${String(r.events).padStart(7)}  requests ${String(r.requests).padStart(8)}  accounts ${r.accounts}  ` +
+          `load ${r.load.before.toFixed(1)}→${r.load.after.toFixed(1)}`,
       );
       for (const [account, perResource] of Object.entries(r.summary.byAccount)) {
         const total = Object.values(perResource).reduce((a, b) => a + b, 0);

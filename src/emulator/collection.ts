@@ -6,16 +6,16 @@
  * Objects are held as JSON text (a fraction of the memory of live JS objects, and list pages are built by
  * concatenation), with a few extracted fields for filtering. Secondary indexes on parent ids make a child
  * list (`/v1/invoices/{id}/lines`) cost O(page), not O(collection).
+ *
+ * Objects are stored write-behind and read-only readers share views: see storedRecord.ts.
  */
-export type FieldValue = string | number | boolean | null;
+import { asView, Rec, StoreCache } from './storedRecord.js';
 
-export interface Rec {
-  readonly id: string;
-  readonly created: number;
-  readonly seq: number;
-  json: string;
-  fields: Record<string, FieldValue>;
-}
+export type FieldValue = string | number | boolean | null;
+export { Rec };
+
+/** A read-mostly collection larger than this keeps its views for one operation only (bounds memory). */
+const MAX_LASTING_VIEWS = 2048;
 
 export interface PageQuery {
   limit: number;
@@ -75,14 +75,23 @@ export class Collection {
   private readonly sorted: Rec[] = [];
   private readonly indexes = new Map<string, Map<FieldValue, Rec[]>>();
   readonly deleted = new Map<string, DeletedRec>();
+  /** The indexes as an array: put walks them on every store. */
+  private readonly indexList: (readonly [string, Map<FieldValue, Rec[]>])[];
+  /** Each filter field with its dotted path split once (extract runs on every store). */
+  private readonly paths: (readonly [string, readonly string[]])[];
 
   constructor(
     readonly name: string,
-    private readonly filterFields: readonly string[],
+    filterFields: readonly string[],
     indexedFields: readonly string[],
     private readonly nextSeq: () => number,
+    private readonly cache: StoreCache = new StoreCache(),
+    /** ResourceDef.readMostly: parsed views stay until the object is stored again. */
+    private readonly readMostly = false,
   ) {
     for (const f of indexedFields) this.indexes.set(f, new Map());
+    this.indexList = [...this.indexes];
+    this.paths = filterFields.map((f) => [f, f.split('.')] as const);
   }
 
   get size(): number {
@@ -102,30 +111,78 @@ export class Collection {
     return rec ? (JSON.parse(rec.json) as T) : undefined;
   }
 
-  /** Insert a new object or replace an existing one (keeping its place in the order). */
-  put(obj: { id: string; created?: number }, createdFallback: number): Rec {
-    const json = JSON.stringify(obj);
+  /**
+   * The object for readers that only read it, shared until the operation ends or it is stored again
+   * (see storedRecord.ts); `getObject` gives a copy to modify.
+   */
+  view<T = Record<string, unknown>>(id: string): T | undefined {
+    const rec = this.byId.get(id);
+    return rec ? (this.viewOf(rec) as T) : undefined;
+  }
+
+  /** The view of a record of this collection (from `page`, `byIndex`...). */
+  viewOfRecord<T = Record<string, unknown>>(rec: Rec): T {
+    return this.viewOf(rec) as T;
+  }
+
+  /** Views of the live records with `field === value`, oldest first (indexed fields only). */
+  viewsByIndex<T = Record<string, unknown>>(
+    field: string,
+    value: FieldValue,
+    where?: (fields: Readonly<Record<string, FieldValue>>) => boolean,
+  ): T[] {
+    const out: T[] = [];
+    for (const rec of this.byIndex(field, value))
+      if (!where || where(rec.fields)) out.push(this.viewOf(rec) as T);
+    return out;
+  }
+
+  private viewOf(rec: Rec): object {
+    let v = rec.view;
+    if (v === undefined) {
+      // An object stored in this operation is its own view: no serializing it just to parse it back.
+      const pending = rec.pendingObject;
+      v = asView(pending ?? (JSON.parse(rec.json) as object));
+      rec.view = v;
+      // A parse of a catalog object is kept for later operations (a put drops it); anything else, and
+      // an object its writer may still hold, is dropped when the operation ends.
+      if (pending !== undefined || !this.readMostly || this.byId.size > MAX_LASTING_VIEWS)
+        this.cache.viewed(rec);
+    }
+    return v;
+  }
+
+  /**
+   * Insert a new object or replace an existing one (keeping its place in the order). The object is the
+   * store's from now on (serialized later, see storedRecord.ts): do not modify it afterwards. With
+   * `mustBeNew`, an existing id is an error (one lookup instead of `has` and then `put`).
+   */
+  put(obj: { id: string; created?: number }, createdFallback: number, mustBeNew = false): Rec {
     const fields = this.extract(obj as Record<string, unknown>);
     const existing = this.byId.get(obj.id);
     if (existing) {
+      if (mustBeNew) throw new Error(`${this.name} ${obj.id} already exists`);
       const old = existing.fields;
-      for (const [field, index] of this.indexes) {
+      for (const [field, index] of this.indexList) {
         if (old[field] !== fields[field]) {
           this.unindex(index, old[field] ?? null, existing);
           this.index(index, fields[field] ?? null, existing);
         }
       }
-      existing.json = json;
-      existing.fields = fields;
+      if (!existing.replace(obj)) this.cache.wrote(existing);
+      // Most changes leave the filter fields as they were: keep the (long-lived) old object then.
+      if (this.paths.some(([f]) => old[f] !== fields[f])) existing.fields = fields;
+      existing.view = undefined;
       return existing;
     }
     const created = typeof obj.created === 'number' ? obj.created : createdFallback;
-    const rec: Rec = { id: obj.id, created, seq: this.nextSeq(), json, fields };
+    const rec = new Rec(obj.id, created, this.nextSeq(), obj, fields);
+    this.cache.wrote(rec);
     // A user-chosen id (coupons) may be created again after a delete: it is live, not deleted, now.
     this.deleted.delete(obj.id);
     this.byId.set(rec.id, rec);
     insertSorted(this.sorted, rec);
-    for (const [field, index] of this.indexes) this.index(index, fields[field] ?? null, rec);
+    for (const [field, index] of this.indexList) this.index(index, fields[field] ?? null, rec);
     return rec;
   }
 
@@ -134,8 +191,9 @@ export class Collection {
     const rec = this.byId.get(id);
     if (!rec) return undefined;
     this.byId.delete(id);
+    rec.view = undefined;
     removeSorted(this.sorted, rec);
-    for (const [field, index] of this.indexes) this.unindex(index, rec.fields[field] ?? null, rec);
+    for (const [field, index] of this.indexList) this.unindex(index, rec.fields[field] ?? null, rec);
     this.deleted.set(id, {
       id,
       created: rec.created,
@@ -210,9 +268,9 @@ export class Collection {
 
   private extract(obj: Record<string, unknown>): Record<string, FieldValue> {
     const out: Record<string, FieldValue> = {};
-    for (const f of this.filterFields) {
+    for (const [f, path] of this.paths) {
       let v: unknown = obj;
-      for (const part of f.split('.'))
+      for (const part of path)
         v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
       // An expanded reference still filters by its id.
       if (v && typeof v === 'object' && 'id' in v) v = (v as { id: unknown }).id;

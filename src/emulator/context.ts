@@ -62,18 +62,30 @@ export class Context implements MutationContext {
   }
 
   require(resource: string, id: string, param: string): StripeObject {
-    const obj = this.get(resource, id);
-    if (!obj) {
-      const def = this.deps.registry.get(resource);
-      throw new ApiError(
-        400,
-        'invalid_request_error',
-        `No such ${def.object}: '${id}'`,
-        'resource_missing',
-        param,
-      );
-    }
-    return obj;
+    return this.get(resource, id) ?? this.missing(resource, id, param);
+  }
+
+  requireExists(resource: string, id: string, param: string): void {
+    if (!this.data.collection(resource).has(id)) this.missing(resource, id, param);
+  }
+
+  view(resource: string, id: string): StripeObject | undefined {
+    return this.data.collection(resource).view<StripeObject>(id);
+  }
+
+  requireView(resource: string, id: string, param: string): StripeObject {
+    return this.view(resource, id) ?? this.missing(resource, id, param);
+  }
+
+  private missing(resource: string, id: string, param: string): never {
+    const def = this.deps.registry.get(resource);
+    throw new ApiError(
+      400,
+      'invalid_request_error',
+      `No such ${def.object}: '${id}'`,
+      'resource_missing',
+      param,
+    );
   }
 
   findBy(
@@ -89,14 +101,22 @@ export class Context implements MutationContext {
     return out;
   }
 
+  viewBy(
+    resource: string,
+    field: string,
+    value: FieldValue,
+    where?: (fields: Readonly<Record<string, FieldValue>>) => boolean,
+  ): StripeObject[] {
+    return this.data.collection(resource).viewsByIndex<StripeObject>(field, value, where);
+  }
+
   recordsEvents(): boolean {
     return this.recording();
   }
 
   insert(resource: string, obj: StripeObject, opts: { emit?: boolean | string } = {}): StripeObject {
     const coll = this.data.collection(resource);
-    if (coll.has(obj.id)) throw new Error(`${resource} ${obj.id} already exists`);
-    coll.put(obj, this.now);
+    coll.put(obj, this.now, true);
     const type = this.recording()
       ? eventType(opts.emit, this.deps.registry.get(resource).events?.created)
       : undefined;
@@ -109,7 +129,8 @@ export class Context implements MutationContext {
     const coll = this.data.collection(resource);
     const def = this.deps.registry.get(resource);
     const type = this.recording() ? eventType(opts.emit, def.events?.updated) : undefined;
-    const before = type ? this.snapshot(resource, coll.getObject<StripeObject>(obj.id)) : undefined;
+    // Rendering copies what it changes, so the stored version can be read as a view.
+    const before = type ? this.snapshot(resource, coll.view<StripeObject>(obj.id)) : undefined;
     coll.put(obj, this.now);
     if (type) {
       const after = this.snapshot(resource, obj)!;
@@ -237,7 +258,11 @@ export function previousAttributes(before: StripeObject, after: StripeObject): R
   const prev: Record<string, unknown> = {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const k of keys) {
-    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) prev[k] = before[k] ?? null;
+    const b = before[k];
+    const a = after[k];
+    // The same value (often the very same nested object: changes are spreads) serializes the same.
+    if (b === a) continue;
+    if (JSON.stringify(b) !== JSON.stringify(a)) prev[k] = b ?? null;
   }
   return prev;
 }

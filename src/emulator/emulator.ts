@@ -5,10 +5,11 @@
  * idempotency, then the operation.
  */
 import { ApiError, notFound } from './apiError.js';
+import { CHECKED } from './checks.js';
 import { EmulatorClock } from './clock.js';
 import { Context } from './context.js';
 import { type FaultRule, Faults, faultError } from './faults.js';
-import { encodeForm, type FormParams, FormParseError, parseForm } from './formBody.js';
+import { encodeForm, type FormParams, FormParseError, formParams, parseForm } from './formBody.js';
 import { IdempotencyCache } from './idempotency.js';
 import { DEFAULT_TEST_KEY, type KeyDef, KeyRing, type ResolvedKey } from './keys.js';
 import { Latency, type LatencyConfig } from './latency.js';
@@ -56,6 +57,13 @@ export interface ApiRequest {
   query?: string;
   body?: string;
   headers?: Record<string, string | undefined>;
+  /** In-process calls: the parameters already decoded (what `body`, or `query` for GET, parses to). */
+  params?: FormParams;
+  /**
+   * In-process calls that do not read a successful response: the operation runs, its result is not
+   * rendered (the body is empty). Ignored when the request asks for `expand` or has an idempotency key.
+   */
+  discardBody?: boolean;
 }
 
 export interface ApiResponse {
@@ -156,6 +164,7 @@ export class Emulator {
       const ctx = this.context(account.info.id);
       for (const tick of this.tickers) tick(ctx);
     }
+    this.store.flush();
   }
 
   newId(prefix: string, length = 24): string {
@@ -178,14 +187,20 @@ export class Emulator {
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     params: Record<string, unknown> = {},
-    opts: { key?: string; account?: string; idempotencyKey?: string } = {},
+    opts: { key?: string; account?: string; idempotencyKey?: string; discardBody?: boolean } = {},
   ): Promise<{ status: number; json: Record<string, unknown> }> {
-    const encoded = encodeForm(params);
+    // The decoded parameters go straight in; the form text is made only when they need the real
+    // parser's judgement (see formParams), or for the control routes, which read the text themselves.
+    const direct = path.startsWith('/_emulator') ? undefined : formParams(params);
+    if (CHECKED && direct) checkFormParams(params, direct);
+    const encoded = direct ? '' : encodeForm(params);
     const res = await this.handle({
       method,
       path,
       query: method === 'POST' ? '' : encoded,
       body: method === 'POST' ? encoded : '',
+      params: direct,
+      discardBody: opts.discardBody,
       headers: {
         authorization: `Bearer ${opts.key ?? DEFAULT_TEST_KEY}`,
         ...(opts.account ? { 'stripe-account': opts.account } : {}),
@@ -195,10 +210,20 @@ export class Emulator {
     if (res.transportFault && res.transportFault.action !== 'truncate') {
       throw new Error(`injected transport fault (${res.transportFault.action}) on ${method} ${path}`);
     }
+    if (opts.discardBody && res.body === '') return { status: res.status, json: {} };
     return { status: res.status, json: JSON.parse(res.body) as Record<string, unknown> };
   }
 
   async handle(req: ApiRequest): Promise<ApiResponse> {
+    try {
+      return await this.handleRequest(req);
+    } finally {
+      // The request is over: what it stored becomes text, its views are dropped (storedRecord.ts).
+      this.store.flush();
+    }
+  }
+
+  private async handleRequest(req: ApiRequest): Promise<ApiResponse> {
     const requestId = `req_${this.requestIds.chars(14)}`;
     const headers: Record<string, string> = { 'request-id': requestId };
     if (req.path.startsWith('/_emulator/') || req.path === '/_emulator') {
@@ -268,7 +293,7 @@ export class Emulator {
 
     let params: FormParams;
     try {
-      params = parseForm(req.method === 'POST' ? (req.body ?? '') : (req.query ?? ''));
+      params = req.params ?? parseForm(req.method === 'POST' ? (req.body ?? '') : (req.query ?? ''));
       if (req.method === 'POST' && req.query) params = { ...parseForm(req.query), ...params };
     } catch (err) {
       throw new ApiError(
@@ -296,7 +321,8 @@ export class Emulator {
       idempotencyKey: idemKey ?? null,
     });
     for (const tick of this.tickers) tick(ctx);
-    const result = operate(this, ctx, account, match, params, req.path);
+    const discard = req.discardBody === true && idemKey === undefined;
+    const result = operate(this, ctx, account, match, params, req.path, discard);
     if (idemKey !== undefined)
       this.idempotency.store(account.info.id, idemKey, fingerprint, 200, result.body, now);
     return {
@@ -371,6 +397,13 @@ function zodMessage(err: object): string {
   return issues
     .map((i) => `${(i.path ?? []).map(String).join('.') || '(body)'}: ${i.message ?? 'invalid'}`)
     .join('; ');
+}
+
+/** Checked mode: the decoded parameters must be exactly what the form text parses to. */
+function checkFormParams(params: Record<string, unknown>, direct: FormParams): void {
+  const wire = JSON.stringify(parseForm(encodeForm(params)));
+  if (JSON.stringify(direct) !== wire)
+    throw new Error(`emulator: formParams ${JSON.stringify(direct)} differs from the form text's ${wire}`);
 }
 
 /** Stable JSON of parsed form parameters (keys sorted), for idempotency comparisons. */

@@ -125,3 +125,71 @@ export function encodeForm(params: Record<string, unknown>): string {
   walk('', params);
   return parts.join('&');
 }
+
+/** A value that encodes to no pair at all (undefined, `{}`, `[]`, or only such values): the key is absent. */
+const ABSENT = Symbol('absent');
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+/** Keys that parseForm turns into array indices (short enough to be array indices, written canonically). */
+const INDEX_KEY = /^(0|[1-9]\d{0,8})$/;
+const DIGITS = /^\d+$/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+class Unusual extends Error {}
+
+/**
+ * `parseForm(encodeForm(params))` without the text in between, for in-process calls (the seed makes
+ * hundreds of thousands). Returns undefined when the params hold something only the round trip through
+ * the text decides (a key with brackets or a forbidden name, numeric keys written non-canonically, too
+ * many pairs or levels, a lone surrogate): the caller then goes through the text, errors included.
+ */
+export function formParams(params: Record<string, unknown>): FormParams | undefined {
+  const pairs = { n: 0 };
+  try {
+    const out: FormParams = {};
+    for (const [k, v] of Object.entries(params)) {
+      checkKey(k);
+      const value = toFormValue(v, 1, pairs);
+      if (value !== ABSENT) out[k] = value;
+    }
+    return out;
+  } catch (err) {
+    if (err instanceof Unusual) return undefined;
+    throw err;
+  }
+}
+
+function checkKey(k: string): void {
+  if (k === '' || k.includes('[') || k.includes(']') || FORBIDDEN.has(k) || SURROGATE.test(k))
+    throw new Unusual();
+}
+
+function toFormValue(v: unknown, depth: number, pairs: { n: number }): FormValue | typeof ABSENT {
+  if (v === undefined) return ABSENT;
+  if (v === null || typeof v !== 'object') {
+    // A leaf: one pair, its path `depth` parts long.
+    if (depth > MAX_DEPTH || ++pairs.n > MAX_PAIRS) throw new Unusual();
+    if (v === null) return '';
+    const s = String(v);
+    if (SURROGATE.test(s)) throw new Unusual();
+    return s;
+  }
+  const entries = Array.isArray(v)
+    ? [...v.entries()].map(([i, x]) => [String(i), x] as const)
+    : Object.entries(v);
+  const kept: [string, FormValue][] = [];
+  for (const [k, x] of entries) {
+    checkKey(k);
+    const value = toFormValue(x, depth + 1, pairs);
+    if (value !== ABSENT) kept.push([k, value]);
+  }
+  if (kept.length === 0) return ABSENT;
+  // parseForm makes a node whose keys are all numbers an array, in index order (JS orders such keys
+  // ascending already); a number written some other way ('01') is left to the real parser.
+  if (kept.every(([k]) => DIGITS.test(k))) {
+    if (!kept.every(([k]) => INDEX_KEY.test(k))) throw new Unusual();
+    return kept.map(([, value]) => value);
+  }
+  const out: { [key: string]: FormValue } = {};
+  for (const [k, value] of kept) out[k] = value;
+  return out;
+}

@@ -36,6 +36,8 @@ export function operate(
   match: RouteMatch,
   params: FormParams,
   path: string,
+  /** The caller will not read the result (ApiRequest.discardBody): skip rendering it. */
+  discard = false,
 ): OperationResult {
   const { route } = match;
   if (route.custom) {
@@ -46,10 +48,11 @@ export function operate(
   const coll = account.collection(def.name);
   const parentId = route.child ? match.params.parent : undefined;
   if (parentId !== undefined) requireParent(deps.registry, ctx, def, parentId);
-  const respond = (obj: StripeObject): OperationResult => ({
-    body: JSON.stringify(deps.renderer.render(account, def, obj, parseExpand(params))),
-    objects: 1,
-  });
+  const respond = (obj: StripeObject): OperationResult =>
+    // Rendering reads only; with `expand` it may still fail (an unknown path), so that case renders.
+    discard && params.expand === undefined
+      ? { body: '', objects: 1 }
+      : { body: JSON.stringify(deps.renderer.render(account, def, obj, parseExpand(params))), objects: 1 };
   const load = (id: string): StripeObject => {
     const obj = coll.getObject<StripeObject>(id);
     // Events older than the retention window are gone for retrieve too ("if it was created in the last 30 days").

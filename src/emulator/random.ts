@@ -3,6 +3,9 @@
  * account, and id generation that looks like Stripe's (prefix + 24 base62 characters).
  */
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
+/** Scratch for `chars`: one flat string from char codes, not a rope of 24 one-character concatenations. */
+const scratch: number[] = [];
 
 export class Random {
   private state: number;
@@ -46,11 +49,13 @@ export class Random {
   }
 
   chars(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(this.next() * 62)];
-    return s;
+    scratch.length = n;
+    for (let i = 0; i < n; i++) scratch[i] = CODES[Math.floor(this.next() * 62)]!;
+    return String.fromCharCode.apply(null, scratch);
   }
 }
+
+const MAX_SEEN = 100_000;
 
 /** Generates Stripe-looking ids: `cus_` + 14 chars, `ch_` + 24, ... unique per generator. */
 export class IdGenerator {
@@ -66,10 +71,12 @@ export class IdGenerator {
   next(prefix: string, length = 24): string {
     for (;;) {
       const id = `${prefix}_${this.random.chars(length)}`;
+      // Only remember (and check) ids while the set is small enough to matter: that covers an id drawn
+      // again after a reset (see `reserve`); later, with 14 or 24 base62 characters, collisions are
+      // astronomically unlikely, and a large seed must not keep (or probe) a second copy of every id.
+      if (this.seen.size >= MAX_SEEN) return id;
       if (!this.seen.has(id)) {
-        // Only remember ids while the set is small enough to matter; with 24 base62 chars collisions
-        // are astronomically unlikely, and a large seed must not keep a second copy of every id.
-        if (this.seen.size < 100_000) this.seen.add(id);
+        this.seen.add(id);
         return id;
       }
     }

@@ -42,15 +42,17 @@ export class Renderer {
     sub?: ExpandTree,
   ): Record<string, unknown> {
     const child = this.registry.get(embed.child);
-    const page = account.collection(embed.child).page({
+    const children = account.collection(embed.child);
+    const page = children.page({
       limit: embed.limit ?? DEFAULT_EMBED_LIMIT,
       indexed: { field: embed.parentField, value: parentId },
     });
     const childExpand = sub?.get('data');
     return {
       object: 'list',
+      // Views: render copies what it changes (children stored in this operation are not even parsed).
       data: page.recs.map((r) => {
-        const o = JSON.parse(r.json) as StripeObject;
+        const o = children.viewOfRecord<StripeObject>(r);
         return childExpand
           ? this.render(account, child, o, flatten(childExpand))
           : this.render(account, child, o, []);
@@ -89,9 +91,10 @@ export class Renderer {
         );
       }
       if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [child, childSub] of sub) {
-          this.expandField(account, def, value as Record<string, unknown>, child, childSub, `${key}.`);
-        }
+        // Expand inside a copy: the nested hash may be shared with the caller's object (or a frozen view).
+        const copy = { ...(value as Record<string, unknown>) };
+        obj[field] = copy;
+        for (const [child, childSub] of sub) this.expandField(account, def, copy, child, childSub, `${key}.`);
       }
       return;
     }

@@ -84,6 +84,11 @@ export interface ResourceDef {
   filterFields?: string[];
   /** Subset of filterFields with a secondary index (parent ids). */
   indexedFields?: string[];
+  /**
+   * Read far more often than written (a catalog: every renewal reads its prices and products): views
+   * of these objects outlive the operation, until the object is stored again (see storedRecord.ts).
+   */
+  readMostly?: boolean;
   listParams?: Record<string, ListParamDef>;
   /** Cross-parameter checks for the list endpoint (e.g. events: `type` and `types[]` are exclusive). */
   validateList?(params: FormParams): void;
@@ -139,16 +144,39 @@ export interface MutationContext {
   readonly livemode: boolean;
   readonly random: Random;
   newId(prefix: string, length?: number): string;
-  /** Deep copy of Stripe's example object for `object` (fixtures3.json), a starting point for shapes. */
+  /**
+   * Deep copy of Stripe's example object for `object` (fixtures3.json), a starting point for shapes.
+   * Build on it with `Object.assign(ctx.template(x), { … })`: the copy is the caller's, and V8 runs a
+   * spread `{ ...ctx.template(x), … }` that adds keys the copy lacks ~10× slower (a million objects in a
+   * large seed are made this way).
+   */
   template(object: string): Record<string, unknown>;
   get(resource: string, id: string): StripeObject | undefined;
   /** Like get, but a missing id is Stripe's 400 resource_missing on `param`. */
   require(resource: string, id: string, param: string): StripeObject;
+  /** Stripe's 400 resource_missing on `param` unless the object exists (a check that reads nothing). */
+  requireExists(resource: string, id: string, param: string): void;
   /**
    * Live children/objects where an indexed field equals value, oldest first. `where` tests the extracted
    * filter/index fields before an object is parsed, so a narrow query over a long history stays cheap.
    */
   findBy(
+    resource: string,
+    field: string,
+    value: FieldValue,
+    where?: (fields: Readonly<Record<string, FieldValue>>) => boolean,
+  ): StripeObject[];
+  /**
+   * A read-only object, shared with other readers until the operation ends or it is stored again, for
+   * code that only reads it: no JSON parse when several steps of one operation read the same customer or
+   * subscription. Build changes from it with a spread (`{ ...view, status }`), never in place (checked
+   * mode freezes views, see checks.ts).
+   */
+  view(resource: string, id: string): StripeObject | undefined;
+  /** Like view, but a missing id is Stripe's 400 resource_missing on `param` (like require). */
+  requireView(resource: string, id: string, param: string): StripeObject;
+  /** Read-only objects (see view) where an indexed field equals value, oldest first (like findBy). */
+  viewBy(
     resource: string,
     field: string,
     value: FieldValue,

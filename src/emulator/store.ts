@@ -4,6 +4,7 @@
  */
 import { Collection } from './collection.js';
 import type { Registry } from './registry.js';
+import { StoreCache } from './storedRecord.js';
 
 export interface AccountInfo {
   id: string;
@@ -22,6 +23,7 @@ export class AccountData {
     readonly info: AccountInfo,
     private readonly registry: Registry,
     private readonly nextSeq: () => number,
+    private readonly cache: StoreCache,
   ) {}
 
   collection(name: string): Collection {
@@ -29,7 +31,14 @@ export class AccountData {
     if (!c) {
       const def = this.registry.get(name);
       const filterFields = [...new Set([...(def.filterFields ?? []), ...(def.indexedFields ?? [])])];
-      c = new Collection(name, filterFields, def.indexedFields ?? [], this.nextSeq);
+      c = new Collection(
+        name,
+        filterFields,
+        def.indexedFields ?? [],
+        this.nextSeq,
+        this.cache,
+        def.readMostly,
+      );
       this.collections.set(name, c);
     }
     return c;
@@ -44,6 +53,7 @@ export class AccountData {
 export class Store {
   private readonly accounts = new Map<string, AccountData>();
   private seq = 0;
+  private readonly cache = new StoreCache();
 
   constructor(private readonly registry: Registry) {}
 
@@ -52,7 +62,7 @@ export class Store {
   addAccount(info: AccountInfo): AccountData {
     const existing = this.accounts.get(info.id);
     if (existing) return existing;
-    const data = new AccountData(info, this.registry, this.next);
+    const data = new AccountData(info, this.registry, this.next, this.cache);
     this.accounts.set(info.id, data);
     return data;
   }
@@ -65,7 +75,16 @@ export class Store {
     return [...this.accounts.values()];
   }
 
+  /**
+   * End of an operation (a request, one of the seed's acts): serialize what was stored and drop the views
+   * (see storedRecord.ts). Reads are correct without it; it keeps memory as text between operations.
+   */
+  flush(): void {
+    this.cache.flush();
+  }
+
   clear(): void {
+    this.cache.flush();
     this.accounts.clear();
   }
 }

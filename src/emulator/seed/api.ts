@@ -76,6 +76,11 @@ export class SeedApi {
     }
   }
 
+  /** A POST whose response the seed does not need: the emulator skips rendering it. */
+  async postQuietly(path: string, params: Record<string, unknown>, account?: string): Promise<void> {
+    await this.send('POST', path, params, account, true);
+  }
+
   get(path: string, params: Record<string, unknown> = {}, account?: string): Promise<Obj> {
     return this.send('GET', path, params, account);
   }
@@ -89,9 +94,10 @@ export class SeedApi {
     path: string,
     params: Record<string, unknown>,
     account: string | undefined,
+    discardBody = false,
   ): Promise<Obj> {
     this.requests++;
-    const res = await this.emulator.call(method, path, params, account ? { account } : {});
+    const res = await this.emulator.call(method, path, params, { account, discardBody });
     if (
       res.status === 404 &&
       String((res.json.error as { message?: unknown } | undefined)?.message).startsWith(

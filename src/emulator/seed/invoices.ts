@@ -71,7 +71,7 @@ export async function buildInvoice(b: Business, cat: Catalog, c: CustomerRef, o:
         currency,
         description: `${r.pick(SERVICES)} #${i + 1}`,
       });
-    await b.post('/v1/invoiceitems', item);
+    await b.postQuietly('/v1/invoiceitems', item);
   }
   if (o.fate === 'draft') return inv;
   let out = await b.post(`/v1/invoices/${inv.id}/finalize`, { auto_advance: false });

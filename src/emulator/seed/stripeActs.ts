@@ -57,32 +57,44 @@ export interface StripeActs {
 export function createStripeActs(emulator: Emulator): StripeActs {
   // A Context at the frozen instant, acting as the account (events carry `account` for connected ones).
   const ctx = (b: Business): Context => emulator.context(b.id);
+  // Each act is one operation, like a request: what it stored becomes text when it ends (storedRecord.ts).
+  const act =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await f(...args);
+      } finally {
+        emulator.store.flush();
+      }
+    };
   const obj = (o: StripeObject | undefined) => o as Obj | undefined;
   return {
-    renewSubscription: async (b, id, opts) => obj(renewSubscription(ctx(b), id, opts)),
-    setSubscriptionStatus: async (b, id, status) => {
+    renewSubscription: act(async (b, id, opts) => obj(renewSubscription(ctx(b), id, opts))),
+    setSubscriptionStatus: act(async (b, id, status) => {
       setSubscriptionStatus(ctx(b), id, status);
-    },
-    dispute: async (b, charge, opts) => createDispute(ctx(b), charge, opts) as Obj,
-    resolveDispute: async (b, dispute, outcome) => {
+    }),
+    dispute: act(async (b, charge, opts) => createDispute(ctx(b), charge, opts) as Obj),
+    resolveDispute: act(async (b, dispute, outcome) => {
       // A dispute the merchant accepted (`/close`) is already lost.
       const current = ctx(b).get('disputes', dispute);
       if (current && !['won', 'lost', 'warning_closed'].includes(String(current.status)))
         resolveDispute(ctx(b), dispute, outcome);
-    },
-    earlyFraudWarning: async (b, charge) => {
+    }),
+    earlyFraudWarning: act(async (b, charge) => {
       createEarlyFraudWarning(ctx(b), charge);
-    },
-    review: async (b, charge) => createReview(ctx(b), charge) as Obj,
-    file: async (b, purpose, filename) =>
-      createFile(ctx(b), { purpose, filename, size: 1024 + b.r.int(0, 200_000) }).id,
-    automaticPayout: async (b, currency) => obj(createAutomaticPayout(ctx(b), currency)),
-    failPayout: async (b, payout) => {
+    }),
+    review: act(async (b, charge) => createReview(ctx(b), charge) as Obj),
+    file: act(
+      async (b, purpose, filename) =>
+        createFile(ctx(b), { purpose, filename, size: 1024 + b.r.int(0, 200_000) }).id,
+    ),
+    automaticPayout: act(async (b, currency) => obj(createAutomaticPayout(ctx(b), currency))),
+    failPayout: act(async (b, payout) => {
       failPayout(ctx(b), payout);
-    },
-    settle: async (b) => settle(ctx(b)),
-    completeCheckout: async (b, session) => {
+    }),
+    settle: act(async (b) => settle(ctx(b))),
+    completeCheckout: act(async (b, session) => {
       completeCheckoutSession(ctx(b), session);
-    },
+    }),
   };
 }

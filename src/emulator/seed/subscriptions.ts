@@ -257,7 +257,7 @@ export function scheduleRenewals(
     // Each metered dimension bills its usage of the period (when there was any) as a pending item.
     for (const [u, meter] of meters.entries()) {
       if (!r.bool(0.85)) continue;
-      await b.post('/v1/invoiceitems', {
+      await b.postQuietly('/v1/invoiceitems', {
         customer: c.id,
         subscription: id,
         amount: r.int(1, 200) * (currency === 'jpy' ? 100 : 50),

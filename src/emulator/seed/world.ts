@@ -52,6 +52,11 @@ export class Business {
     return this.w.api.post(path, params, this.scope);
   }
 
+  /** A POST whose response is not needed (see SeedApi.postQuietly). */
+  postQuietly(path: string, params: Record<string, unknown>): Promise<void> {
+    return this.w.api.postQuietly(path, params, this.scope);
+  }
+
   /** A POST a card decline (402) may answer; see SeedApi.attempt. */
   attempt(path: string, params: Record<string, unknown>): Promise<{ ok: boolean; json: Obj }> {
     return this.w.api.attempt(path, params, this.scope);

@@ -272,8 +272,7 @@ export const checkoutSessions: ResourceDef = {
       );
     }
     const allowed = idList(params.allowed_payment_method_types, 'allowed_payment_method_types') ?? null;
-    const s: StripeObject = {
-      ...ctx.template('checkout.session'),
+    const s: StripeObject = Object.assign(ctx.template('checkout.session'), {
       id,
       object: 'checkout.session',
       after_expiration: null,
@@ -364,7 +363,7 @@ export const checkoutSessions: ResourceDef = {
       ui_mode: uiMode,
       url: uiMode === 'hosted_page' ? `https://checkout.stripe.com/c/pay/${id}` : null,
       wallet_options: null,
-    };
+    });
     for (const it of items ?? []) insertItem(ctx, 'checkout_session_line_items', '_checkout_session', id, it);
     return ctx.insert('checkout_sessions', s);
   },

@@ -44,6 +44,7 @@ export function couponUsable(ctx: MutationContext, coupon: StripeObject): boolea
 
 export const coupons: ResourceDef = {
   name: 'coupons',
+  readMostly: true,
   object: 'coupon',
   idPrefix: '',
   path: '/v1/coupons',
@@ -83,8 +84,7 @@ export const coupons: ResourceDef = {
     if (redeemBy !== undefined && redeemBy <= ctx.now)
       throw invalidRequest('Invalid redeem_by: must be in the future', 'redeem_by');
     const appliesTo = obj(params, 'applies_to');
-    const coupon: StripeObject = {
-      ...ctx.template('coupon'),
+    const coupon: StripeObject = Object.assign(ctx.template('coupon'), {
       id,
       object: 'coupon',
       amount_off: amountOff ?? null,
@@ -100,7 +100,7 @@ export const coupons: ResourceDef = {
       redeem_by: redeemBy ?? null,
       times_redeemed: 0,
       valid: true,
-    };
+    });
     if (appliesTo) coupon.applies_to = { products: idList(appliesTo.products, 'applies_to[products]') ?? [] };
     return ctx.insert('coupons', coupon);
   },

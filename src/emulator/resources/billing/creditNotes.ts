@@ -279,8 +279,7 @@ export const creditNotes: ResourceDef = {
         invoice: invoice.id,
       }).id;
     }
-    const cn: StripeObject = {
-      ...ctx.template('credit_note'),
+    const cn: StripeObject = Object.assign(ctx.template('credit_note'), {
       id,
       object: 'credit_note',
       amount: total,
@@ -314,7 +313,7 @@ export const creditNotes: ResourceDef = {
       total_taxes: [],
       type: pre ? 'pre_payment' : 'post_payment',
       voided_at: null,
-    };
+    });
     delete cn.lines;
     ctx.insert('credit_notes', cn);
     const field = pre ? 'pre_payment_credit_notes_amount' : 'post_payment_credit_notes_amount';

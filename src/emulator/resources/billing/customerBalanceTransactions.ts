@@ -29,8 +29,7 @@ export function recordBalanceChange(
 ): StripeObject {
   const fresh = ctx.get('customers', customer.id) ?? customer;
   const ending = Number(fresh.balance ?? 0) + amount;
-  const txn: StripeObject = {
-    ...ctx.template('customer_balance_transaction'),
+  const txn: StripeObject = Object.assign(ctx.template('customer_balance_transaction'), {
     id: ctx.newId('cbtxn'),
     object: 'customer_balance_transaction',
     amount,
@@ -46,7 +45,7 @@ export function recordBalanceChange(
     livemode: ctx.livemode,
     metadata: change.metadata ?? {},
     type: change.type,
-  };
+  });
   ctx.insert('customer_balance_transactions', txn);
   if (change.save !== false) {
     const next = { ...fresh, balance: ending, currency: fresh.currency ?? change.currency };

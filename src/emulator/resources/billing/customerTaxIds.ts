@@ -30,8 +30,7 @@ export function createTaxId(
   const value = str(params, 'value', { required: true });
   if (!/^[a-z]{2}_[a-z_]+$/.test(type)) throw invalidRequest(`Invalid value for type: ${type}`, p('type'));
   if (value.trim() === '') throw invalidRequest('Invalid value for tax id.', p('value'));
-  const taxId: StripeObject = {
-    ...ctx.template('tax_id'),
+  const taxId: StripeObject = Object.assign(ctx.template('tax_id'), {
     id: ctx.newId('txi'),
     object: 'tax_id',
     country: countryOf(type, value),
@@ -47,7 +46,7 @@ export function createTaxId(
       verified_address: null,
       verified_name: null,
     },
-  };
+  });
   return ctx.insert('customer_tax_ids', taxId);
 }
 

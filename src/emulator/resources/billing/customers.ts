@@ -140,8 +140,7 @@ export const customers: ResourceDef = {
 
   create(ctx, params) {
     allowOnly(params, CREATE_PARAMS);
-    const c: StripeObject = {
-      ...ctx.template('customer'),
+    const c: StripeObject = Object.assign(ctx.template('customer'), {
       id: ctx.newId('cus', 14),
       object: 'customer',
       address: null,
@@ -164,7 +163,7 @@ export const customers: ResourceDef = {
       shipping: null,
       tax_exempt: 'none',
       test_clock: str(params, 'test_clock') ?? null,
-    };
+    });
     applyCommon(c, params);
     const balance = int(params, 'balance');
     ctx.insert('customers', c);
@@ -175,7 +174,8 @@ export const customers: ResourceDef = {
         throw invalidRequest(`Invalid tax_id_data[${i}]`, `tax_id_data[${i}]`);
       createTaxId(ctx, c.id, t as FormParams, `tax_id_data[${i}]`);
     });
-    return ctx.get('customers', c.id) ?? c;
+    // As stored (a balance or tax id may have changed it); read-only, it is only rendered.
+    return ctx.view('customers', c.id) ?? c;
   },
 
   update(ctx, current, params) {

@@ -101,14 +101,15 @@ export function applyDiscounts(
   invoice: StripeObject,
   refs: readonly DiscountRef[],
 ): StripeObject {
-  const lines = ctx.findBy('invoice_line_items', 'invoice', invoice.id);
+  // Read-only views: changed lines are stored as spread copies.
+  const lines = ctx.viewBy('invoice_line_items', 'invoice', invoice.id);
   const discountable = lines.filter((l) => l.discountable !== false && Number(l.amount) > 0);
   const base = discountable.reduce((s, l) => s + Number(l.amount), 0);
   const perLine = new Map<string, { amount: number; discount: string }[]>();
   const totals: { amount: number; discount: string }[] = [];
   let remaining = base;
   for (const ref of refs) {
-    const coupon = ctx.get('coupons', ref.coupon);
+    const coupon = ctx.view('coupons', ref.coupon);
     if (!coupon) continue;
     const want =
       coupon.percent_off !== null

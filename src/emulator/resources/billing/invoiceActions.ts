@@ -13,9 +13,9 @@ import { bool, str } from '../params.js';
 import { MIN_CHARGE_AMOUNT } from '../payments/fees.js';
 import { recordBalanceChange } from './customerBalanceTransactions.js';
 import { recordInvoicePayment, settleInvoicePayment } from './invoicePayments.js';
-import { withTotals } from './invoiceTotals.js';
+import { setTotals, withTotals } from './invoiceTotals.js';
 import { allowOnly } from './pricing.js';
-import { canCreate, cannot, saveQuietly, transition } from './shared.js';
+import { canCreate, cannot, transition } from './shared.js';
 import { onInvoicePaid, onInvoicePaymentFailed } from './subscriptionLifecycle.js';
 
 const HOUR = 3600;
@@ -41,15 +41,16 @@ export function finalizeInvoice(
       'invoice',
       'invoice_not_editable',
     );
-  const customer = ctx.require('customers', String(draft.customer), 'customer');
+  // Read-only: the customer's change (next_invoice_sequence) is stored as a spread copy.
+  const customer = ctx.requireView('customers', String(draft.customer), 'customer');
   const totals = withTotals(ctx, draft);
   const balance = Number(customer.balance ?? 0);
   // A credit (negative balance) covers up to the total; a debit (positive) is added to what is due.
   const applied = balance < 0 ? Math.max(balance, -Number(totals.total)) : balance;
   const seq = Number(customer.next_invoice_sequence ?? 1);
   const base = `https://invoice.stripe.com/i/${ctx.account}/${ctx.livemode ? 'live' : 'test'}_${draft.id}`;
-  let inv: StripeObject = {
-    ...totals,
+  // `totals` is this function's own copy (not stored yet): finalize it in place.
+  const inv: StripeObject = Object.assign(totals, {
     auto_advance: opts.autoAdvance ?? totals.auto_advance,
     automatically_finalizes_at: null,
     effective_at: draft.effective_at ?? ctx.now,
@@ -62,8 +63,9 @@ export function finalizeInvoice(
     status: 'open',
     status_transitions: { ...(draft.status_transitions as object), finalized_at: ctx.now },
     webhooks_delivered_at: ctx.now,
-  };
-  inv = withTotals(ctx, inv);
+  });
+  // Amounts again, now that the customer's balance is applied (the discounts are already on the lines).
+  setTotals(ctx, inv);
   // A visible attribute of the customer changes, so it is a customer.updated like any other change
   // (an extractor following events must see it).
   if (draft.number === null) ctx.save('customers', { ...customer, next_invoice_sequence: seq + 1 });
@@ -108,9 +110,9 @@ function paymentMethodFor(ctx: MutationContext, inv: StripeObject, explicit: str
   if (typeof inv.default_payment_method === 'string') return inv.default_payment_method;
   const subId = (inv.parent as { subscription_details?: { subscription: string } } | null)
     ?.subscription_details?.subscription;
-  const sub = subId ? ctx.get('subscriptions', subId) : undefined;
+  const sub = subId ? ctx.view('subscriptions', subId) : undefined;
   if (typeof sub?.default_payment_method === 'string') return sub.default_payment_method;
-  const customer = ctx.get('customers', String(inv.customer));
+  const customer = ctx.view('customers', String(inv.customer));
   const settings = customer?.invoice_settings as { default_payment_method?: string | null } | null;
   if (settings?.default_payment_method) return settings.default_payment_method;
   if (typeof customer?.default_source === 'string') return customer.default_source;

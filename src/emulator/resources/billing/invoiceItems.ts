@@ -171,7 +171,7 @@ export const invoiceItems: ResourceDef = {
     if (invoice && invoice.customer !== customer.id)
       throw invalidRequest('The invoice belongs to a different customer.', 'invoice');
     const subId = str(params, 'subscription');
-    if (subId) ctx.require('subscriptions', subId, 'subscription');
+    if (subId) ctx.requireExists('subscriptions', subId, 'subscription');
     const cur =
       currency(params, 'currency') ??
       (invoice?.currency as string | undefined) ??
@@ -185,8 +185,7 @@ export const invoiceItems: ResourceDef = {
         'currency',
       );
     }
-    const ii: StripeObject = {
-      ...ctx.template('invoiceitem'),
+    const ii: StripeObject = Object.assign(ctx.template('invoiceitem'), {
       id: ctx.newId('ii'),
       object: 'invoiceitem',
       amount: priced.amount,
@@ -209,7 +208,7 @@ export const invoiceItems: ResourceDef = {
       quantity_decimal: String(priced.quantity),
       tax_rates: taxRateObjects(ctx, params.tax_rates, 'tax_rates') ?? [],
       test_clock: customer.test_clock ?? null,
-    };
+    });
     if (!customer.currency) ctx.save('customers', { ...customer, currency: priced.currency });
     ctx.insert('invoice_items', ii);
     if (invoice) refreshInvoice(ctx, invoice.id, ii);

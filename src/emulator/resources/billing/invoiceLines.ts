@@ -49,8 +49,7 @@ interface LineSource {
 
 function buildLine(ctx: MutationContext, invoice: StripeObject, src: LineSource): StripeObject {
   const rates = src.taxRates ?? (invoice.default_tax_rates as StripeObject[] | null) ?? [];
-  return {
-    ...ctx.template('line_item'),
+  return Object.assign(ctx.template('line_item'), {
     id: ctx.newId('il'),
     object: 'line_item',
     amount: src.amount,
@@ -78,7 +77,7 @@ function buildLine(ctx: MutationContext, invoice: StripeObject, src: LineSource)
     subtotal: src.amount,
     taxes: taxesFor(src.amount, rates),
     _tax_rates: src.taxRates,
-  };
+  });
 }
 
 /** The line an invoice item becomes on its invoice. */

@@ -23,8 +23,7 @@ export function recordInvoicePayment(
       });
     }
   }
-  const inpay: StripeObject = {
-    ...ctx.template('invoice_payment'),
+  const inpay: StripeObject = Object.assign(ctx.template('invoice_payment'), {
     id: ctx.newId('inpay'),
     object: 'invoice_payment',
     amount_paid: null,
@@ -37,7 +36,7 @@ export function recordInvoicePayment(
     payment: { payment_intent: pi.id, type: 'payment_intent' },
     status: 'open',
     status_transitions: { canceled_at: null, paid_at: null },
-  };
+  });
   return ctx.insert('invoice_payments', inpay, { emit: false });
 }
 

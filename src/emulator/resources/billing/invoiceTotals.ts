@@ -17,11 +17,20 @@ interface Tax {
   type: string;
 }
 
+/** A copy of the invoice with its amounts computed from its lines. */
 export function withTotals(ctx: MutationContext, draft: StripeObject): StripeObject {
   const refs = draft._discounts as DiscountRef[] | undefined;
   // Discounts are spread over the lines (and change their taxes) before anything is summed.
-  const invoice = refs && draft.status === 'draft' ? applyDiscounts(ctx, draft, refs) : draft;
-  const lines = ctx.findBy('invoice_line_items', 'invoice', invoice.id);
+  return setTotals(ctx, refs && draft.status === 'draft' ? applyDiscounts(ctx, draft, refs) : { ...draft });
+}
+
+/**
+ * Compute the amounts onto `invoice` itself: for a copy the caller has just made and not stored yet,
+ * which spares copying an invoice (~75 fields) once more.
+ */
+export function setTotals(ctx: MutationContext, invoice: StripeObject): StripeObject {
+  // Read-only: totals are sums (and copies) of the lines' amounts and taxes.
+  const lines = ctx.viewBy('invoice_line_items', 'invoice', invoice.id);
   let subtotal = 0;
   let inclusive = 0;
   let exclusive = 0;
@@ -50,14 +59,12 @@ export function withTotals(ctx: MutationContext, draft: StripeObject): StripeObj
       : Number(invoice.starting_balance) - Number(invoice.ending_balance);
   const amountDue = Math.max(0, total + applied - Number(invoice.pre_payment_credit_notes_amount ?? 0));
   const paid = Number(invoice.amount_paid ?? 0);
-  return {
-    ...invoice,
-    subtotal,
-    subtotal_excluding_tax: subtotal - inclusive,
-    total_excluding_tax: subtotal - inclusive - discount,
-    total_taxes: [...byRate.values()],
-    total,
-    amount_due: amountDue,
-    amount_remaining: Math.max(0, amountDue - paid),
-  };
+  invoice.subtotal = subtotal;
+  invoice.subtotal_excluding_tax = subtotal - inclusive;
+  invoice.total_excluding_tax = subtotal - inclusive - discount;
+  invoice.total_taxes = [...byRate.values()];
+  invoice.total = total;
+  invoice.amount_due = amountDue;
+  invoice.amount_remaining = Math.max(0, amountDue - paid);
+  return invoice;
 }

@@ -55,8 +55,7 @@ export function insertItem(
 ): StripeObject {
   const product = ctx.get('products', String(spec.price.product));
   const subtotal = amountFor(spec.price, spec.quantity);
-  const item: StripeObject = {
-    ...ctx.template('item'),
+  const item: StripeObject = Object.assign(ctx.template('item'), {
     id: ctx.newId('li'),
     object: 'item',
     adjustable_quantity: null,
@@ -70,7 +69,7 @@ export function insertItem(
     price: publicPrice(spec.price),
     quantity: spec.quantity,
     [parentField]: parentId,
-  };
+  });
   return ctx.insert(resource, item);
 }
 

@@ -33,6 +33,7 @@ const CREATE_PARAMS = [
 
 export const plans: ResourceDef = {
   name: 'plans',
+  readMostly: true,
   object: 'plan',
   idPrefix: 'price',
   path: '/v1/plans',

@@ -74,6 +74,7 @@ function activeFilter(value: FormValue) {
 
 export const prices: ResourceDef = {
   name: 'prices',
+  readMostly: true,
   object: 'price',
   idPrefix: 'price',
   path: '/v1/prices',

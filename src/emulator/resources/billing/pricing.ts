@@ -185,8 +185,7 @@ export function buildPrice(
       throw invalidRequest('This value must be greater than or equal to 0.', p('unit_amount'));
   }
   const transform = obj(params, 'transform_quantity');
-  const price: StripeObject = {
-    ...ctx.template('price'),
+  const price: StripeObject = Object.assign(ctx.template('price'), {
     id: ctx.newId('price'),
     object: 'price',
     active: opts.inline ? false : (bool(params, 'active') ?? true),
@@ -212,7 +211,7 @@ export function buildPrice(
     type: recurring ? 'recurring' : 'one_time',
     unit_amount: wholeOrNull(unitDecimal),
     unit_amount_decimal: unitDecimal,
-  };
+  });
   if (tiers) price.tiers = tiers;
   if (opts.inline) price._inline = true;
   return price;
@@ -302,7 +301,8 @@ export function amountFor(price: StripeObject, quantity: number): number {
  * amount of a tiered price needs).
  */
 export function storedPrice(ctx: MutationContext, embedded: StripeObject): StripeObject {
-  return ctx.get('prices', embedded.id) ?? embedded;
+  // Read-only (callers compute amounts from it).
+  return ctx.view('prices', embedded.id) ?? embedded;
 }
 
 /** The price as another object embeds it (subscription items, line items): no hidden or includable fields. */
@@ -316,8 +316,7 @@ export function publicPrice(price: StripeObject): StripeObject {
 /** The legacy `plan` view of a recurring price (subscription items carry both). */
 export function planFromPrice(ctx: MutationContext, price: StripeObject): StripeObject {
   const recurring = (price.recurring ?? {}) as Record<string, unknown>;
-  return {
-    ...ctx.template('plan'),
+  return Object.assign(ctx.template('plan'), {
     id: price.id,
     object: 'plan',
     active: price.active,
@@ -337,7 +336,7 @@ export function planFromPrice(ctx: MutationContext, price: StripeObject): Stripe
     transform_usage: price.transform_quantity,
     trial_period_days: recurring.trial_period_days ?? null,
     usage_type: recurring.usage_type ?? 'licensed',
-  };
+  });
 }
 
 export function recurringOf(price: StripeObject): {

@@ -102,8 +102,7 @@ export function createProduct(ctx: MutationContext, params: FormParams): StripeO
       'parameter_missing',
       'name',
     );
-  const p: StripeObject = {
-    ...ctx.template('product'),
+  const p: StripeObject = Object.assign(ctx.template('product'), {
     id,
     object: 'product',
     active: true,
@@ -123,7 +122,7 @@ export function createProduct(ctx: MutationContext, params: FormParams): StripeO
     unit_label: null,
     updated: ctx.now,
     url: null,
-  };
+  });
   applyCommon(p, params);
   const dpd = obj(params, 'default_price_data');
   if (!dpd) return ctx.insert('products', p);
@@ -153,6 +152,7 @@ export function createProduct(ctx: MutationContext, params: FormParams): StripeO
 
 export const products: ResourceDef = {
   name: 'products',
+  readMostly: true,
   object: 'product',
   idPrefix: 'prod',
   idLength: 14,

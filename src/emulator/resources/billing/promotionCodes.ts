@@ -77,8 +77,7 @@ export const promotionCodes: ResourceDef = {
     const minimum = int(r, 'minimum_amount', { min: 1 }) ?? null;
     const minimumCurrency = currency(r, 'minimum_amount_currency') ?? null;
     if (minimum !== null && !minimumCurrency) throw parameterMissing('restrictions[minimum_amount_currency]');
-    const promo: StripeObject = {
-      ...ctx.template('promotion_code'),
+    const promo: StripeObject = Object.assign(ctx.template('promotion_code'), {
       id: ctx.newId('promo'),
       object: 'promotion_code',
       active: bool(params, 'active') ?? true,
@@ -98,7 +97,7 @@ export const promotionCodes: ResourceDef = {
         minimum_amount_currency: minimumCurrency,
       },
       times_redeemed: 0,
-    };
+    });
     return ctx.insert('promotion_codes', promo);
   },
 

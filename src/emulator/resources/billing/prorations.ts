@@ -38,8 +38,7 @@ export function prorationItem(
   const amount = Math.round(amountFor(price, qty) * fraction) * (credit ? -1 : 1);
   if (amount === 0) return;
   const what = `${qty} × ${productName(ctx, price)}`;
-  const ii: StripeObject = {
-    ...ctx.template('invoiceitem'),
+  const ii: StripeObject = Object.assign(ctx.template('invoiceitem'), {
     id: ctx.newId('ii'),
     object: 'invoiceitem',
     amount,
@@ -69,7 +68,7 @@ export function prorationItem(
     quantity_decimal: String(qty),
     tax_rates: [],
     test_clock: sub.test_clock ?? null,
-  };
+  });
   ctx.insert('invoice_items', ii);
 }
 

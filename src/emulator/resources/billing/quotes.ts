@@ -251,8 +251,7 @@ export const quotes: ResourceDef = {
 
   create(ctx, params) {
     allowOnly(params, [...PARAMS, 'from_quote', 'test_clock']);
-    const q: StripeObject = {
-      ...ctx.template('quote'),
+    const q: StripeObject = Object.assign(ctx.template('quote'), {
       id: ctx.newId('qt'),
       object: 'quote',
       application: null,
@@ -296,7 +295,7 @@ export const quotes: ResourceDef = {
       subscription_schedule: null,
       test_clock: str(params, 'test_clock') ?? null,
       transfer_data: null,
-    };
+    });
     // Items are stored before the quote so quote.created can be sent with the final amounts.
     applyCommon(ctx, q, params);
     if (q.customer && !q.test_clock)

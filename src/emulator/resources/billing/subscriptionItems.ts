@@ -17,7 +17,8 @@ export const EMBEDDED_ITEMS = 10;
 
 /** The `items` list as the subscription embeds it (newest first, 10, has_more, url). */
 export function itemsList(ctx: MutationContext, subId: string): Record<string, unknown> {
-  const all = ctx.findBy('subscription_items', 'subscription', subId).reverse();
+  // Read-only views: the list only goes into previous_attributes and comparisons.
+  const all = ctx.viewBy('subscription_items', 'subscription', subId).reverse();
   return {
     object: 'list',
     data: all.slice(0, EMBEDDED_ITEMS),
@@ -28,6 +29,11 @@ export function itemsList(ctx: MutationContext, subId: string): Record<string, u
 
 export function liveItems(ctx: MutationContext, subId: string): StripeObject[] {
   return ctx.findBy('subscription_items', 'subscription', subId);
+}
+
+/** The live items as read-only views (see MutationContext.view), for code that only reads them. */
+export function liveItemViews(ctx: MutationContext, subId: string): StripeObject[] {
+  return ctx.viewBy('subscription_items', 'subscription', subId);
 }
 
 /** A new item for `sub` from an item spec (`price` | `plan` | `price_data`, quantity, metadata, tax_rates). */
@@ -44,8 +50,7 @@ export function buildItem(
     currency: sub.currency ?? undefined,
   })!;
   const quantity = int(spec, 'quantity', { min: 0 }) ?? 1;
-  return {
-    ...ctx.template('subscription_item'),
+  return Object.assign(ctx.template('subscription_item'), {
     id: ctx.newId('si', 14),
     object: 'subscription_item',
     billing_thresholds: null,
@@ -60,7 +65,7 @@ export function buildItem(
     quantity,
     subscription: sub.id,
     tax_rates: taxRateObjects(ctx, spec.tax_rates, `${param}[tax_rates]`) ?? [],
-  };
+  });
 }
 
 /** Apply an item update spec (price, quantity, metadata, tax_rates) to an existing item. */

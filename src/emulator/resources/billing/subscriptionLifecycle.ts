@@ -16,7 +16,7 @@ import { finalizeInvoice, markUncollectible, payInvoice, voidInvoice } from './i
 import { lineFromSubscriptionItem } from './invoiceLines.js';
 import { attachInvoiceItem, createDraftInvoice, pendingItems } from './invoices.js';
 import { amountFor, periodEnd, recurringOf, storedPrice } from './pricing.js';
-import { itemsList, liveItems } from './subscriptionItems.js';
+import { itemsList, liveItemViews } from './subscriptionItems.js';
 import { advanceSchedule } from './subscriptionSchedules.js';
 
 export type SubscriptionStatus =
@@ -33,7 +33,7 @@ const HIDDEN = ['_prices', '_current_period_start', '_current_period_end', '_cre
 
 /** Refresh the hidden fields the list filters use (`price`/`plan`, `current_period_*`). */
 export function withItemIndex(ctx: MutationContext, sub: StripeObject): StripeObject {
-  const items = liveItems(ctx, sub.id);
+  const items = liveItemViews(ctx, sub.id);
   const first = items[0];
   return {
     ...sub,
@@ -56,7 +56,7 @@ export function saveSubscription(
 ): StripeObject {
   // No event is kept now (seeded history before the retention window): skip reading and diffing.
   const recording = ctx.recordsEvents();
-  const stored = recording ? ctx.get('subscriptions', next.id) : undefined;
+  const stored = recording ? ctx.view('subscriptions', next.id) : undefined;
   const indexed = withItemIndex(ctx, next);
   ctx.save('subscriptions', indexed, { emit: false });
   if (indexed._creating || !recording) return indexed;
@@ -78,7 +78,7 @@ function money(amount: number, currency: string): string {
 /** Stripe's line text: "1 × Pro (at $20.00 / month)", or "Trial period for Pro". */
 function lineDescription(ctx: MutationContext, item: StripeObject, trial: boolean): string {
   const price = item.price as StripeObject;
-  const product = ctx.get('products', String(price.product));
+  const product = ctx.view('products', String(price.product));
   const name = (product?.name as string | undefined) ?? String(price.product);
   if (trial) return `Trial period for ${name}`;
   const r = recurringOf(price);
@@ -109,7 +109,8 @@ export interface BillOptions {
 /**
  * Bill one period of a subscription: invoice (with pending items), finalize, then collect it (charge
  * automatically) or leave it to be paid. `beforeCollect` runs once the invoice is final — the caller points
- * `latest_invoice` at it there, so payment hooks see the subscription's current invoice.
+ * `latest_invoice` at it there, so payment hooks see the subscription's current invoice. Returns the
+ * invoice as stored, read-only (see MutationContext.view).
  */
 export function billPeriod(
   ctx: MutationContext,
@@ -117,7 +118,8 @@ export function billPeriod(
   opts: BillOptions,
   beforeCollect?: (invoice: StripeObject) => void,
 ): StripeObject {
-  const customer = ctx.require('customers', String(sub.customer), 'customer');
+  // Read-only: the draft copies the customer's details; changes to it are spreads (`{ ...customer, … }`).
+  const customer = ctx.requireView('customers', String(sub.customer), 'customer');
   const invoice = createDraftInvoice(
     ctx,
     customer,
@@ -137,7 +139,7 @@ export function billPeriod(
       for (const ii of pendingItems(ctx, customer.id, sub.id)) {
         if (ii.currency === inv.currency) attachInvoiceItem(ctx, inv, ii);
       }
-      for (const item of liveItems(ctx, sub.id)) {
+      for (const item of liveItemViews(ctx, sub.id)) {
         const full = amountFor(storedPrice(ctx, item.price as StripeObject), Number(item.quantity ?? 1));
         const amount = opts.trial ? 0 : Math.round(full * (opts.fraction ?? 1));
         lineFromSubscriptionItem(ctx, inv, item, amount, opts.period, lineDescription(ctx, item, opts.trial));
@@ -153,12 +155,13 @@ export function billPeriod(
   if (inv.status === 'open' && sub.collection_method === 'charge_automatically' && opts.collect !== false) {
     inv = payInvoice(ctx, inv, { decline: opts.decline });
   }
-  return ctx.get('invoices', inv.id) ?? inv;
+  // As stored (payment hooks may have changed it), read-only: callers read its status.
+  return ctx.view('invoices', inv.id) ?? inv;
 }
 
 /** The subscription's current period (from its first item). */
 export function currentPeriod(ctx: MutationContext, sub: StripeObject): { start: number; end: number } {
-  const first = liveItems(ctx, sub.id)[0];
+  const first = liveItemViews(ctx, sub.id)[0];
   return first
     ? { start: Number(first.current_period_start), end: Number(first.current_period_end) }
     : { start: ctx.now, end: ctx.now };
@@ -226,7 +229,8 @@ export function onInvoicePaymentFailed(ctx: MutationContext, invoice: StripeObje
 function subscriptionOf(ctx: MutationContext, invoice: StripeObject): StripeObject | undefined {
   const id = (invoice.parent as { subscription_details?: { subscription: string } | null } | null)
     ?.subscription_details?.subscription;
-  return id ? ctx.get('subscriptions', id) : undefined;
+  // Read-only: callers store changes as spreads.
+  return id ? ctx.view('subscriptions', id) : undefined;
 }
 
 /**
@@ -235,14 +239,16 @@ function subscriptionOf(ctx: MutationContext, invoice: StripeObject): StripeObje
  * with the old items in previous_attributes), a trial that ended becomes active, and a `subscription_cycle`
  * invoice is created and collected — declined when `fail` is set (the subscription goes past_due).
  * Paused collection keeps the invoice as a draft, voids it or marks it uncollectible. Returns the
- * subscription, or undefined when it cannot renew (canceled, incomplete).
+ * subscription (read-only after a renewal, see MutationContext.view), or undefined when it cannot renew
+ * (canceled, incomplete).
  */
 export function renewSubscription(
   ctx: MutationContext,
   id: string,
   opts: { fail?: boolean } = {},
 ): StripeObject | undefined {
-  const before = ctx.get('subscriptions', id);
+  // Read-only views of the subscription and its items: every change below is stored as a spread copy.
+  const before = ctx.view('subscriptions', id);
   if (!before) throw invalidRequest(`No such subscription: '${id}'`, 'id');
   if (['canceled', 'incomplete', 'incomplete_expired', 'paused'].includes(String(before.status)))
     return undefined;
@@ -253,16 +259,16 @@ export function renewSubscription(
   }
   // A schedule may move the subscription into its next phase, or end it, at this boundary.
   if (!advanceSchedule(ctx, before, period.end)) return ctx.get('subscriptions', id);
-  const sub = ctx.get('subscriptions', id)!;
+  const sub = ctx.view('subscriptions', id)!;
   const trialOver = sub.status === 'trialing' && Number(sub.trial_end) <= period.end;
-  const first = liveItems(ctx, sub.id)[0];
+  const first = liveItemViews(ctx, sub.id)[0];
   const r = recurringOf(first!.price as StripeObject);
   const next = {
     start: period.end,
     end: periodEnd(period.end, r.interval, r.interval_count, Number(sub.billing_cycle_anchor)),
   };
   const prevItems = itemsList(ctx, sub.id);
-  for (const item of liveItems(ctx, sub.id)) {
+  for (const item of liveItemViews(ctx, sub.id)) {
     ctx.save('subscription_items', {
       ...item,
       current_period_start: next.start,
@@ -304,7 +310,7 @@ export function renewSubscription(
     if (pause.behavior === 'void') voidInvoice(ctx, invoice);
     else if (pause.behavior === 'mark_uncollectible') markUncollectible(ctx, invoice);
   }
-  return ctx.get('subscriptions', id);
+  return ctx.view('subscriptions', id);
 }
 
 /**

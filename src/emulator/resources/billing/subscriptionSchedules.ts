@@ -186,8 +186,7 @@ export const subscriptionSchedules: ResourceDef = {
     ]);
     const fromSub = str(params, 'from_subscription');
     const id = ctx.newId('sub_sched');
-    const base = {
-      ...ctx.template('subscription_schedule'),
+    const base = Object.assign(ctx.template('subscription_schedule'), {
       id,
       object: 'subscription_schedule',
       application: null,
@@ -201,7 +200,7 @@ export const subscriptionSchedules: ResourceDef = {
       pause_schedules: [],
       released_at: null,
       released_subscription: null,
-    };
+    });
     if (fromSub) {
       if (params.phases !== undefined || params.customer !== undefined) {
         throw invalidRequest(

@@ -205,8 +205,11 @@ export const subscriptions: ResourceDef = {
         'error_if_incomplete',
         'pending_if_incomplete',
       ] as const) ?? 'allow_incomplete';
-    const sub: StripeObject = {
-      ...ctx.template('subscription'),
+    // `items` is rendered from the subscription items: left out of the copy rather than deleted afterwards
+    // (a `delete` makes the object, and every copy of it, a slow dictionary).
+    const { items: _items, ...template } = ctx.template('subscription');
+    void _items;
+    const sub: StripeObject = Object.assign(template, {
       id,
       object: 'subscription',
       application: null,
@@ -261,8 +264,7 @@ export const subscriptions: ResourceDef = {
       trial_start: trialing ? start : null,
       _creating: true,
       _discounts: discounts,
-    };
-    delete sub.items;
+    });
     ctx.insert('subscriptions', withItemIndex(ctx, sub), { emit: false });
     // `add_invoice_items`: one-time charges that ride on the first invoice.
     const extra = arr(params, 'add_invoice_items') ?? [];
@@ -296,19 +298,21 @@ export const subscriptions: ResourceDef = {
       (inv) =>
         ctx.save(
           'subscriptions',
-          { ...ctx.get('subscriptions', id)!, latest_invoice: inv.id },
+          { ...ctx.view('subscriptions', id)!, latest_invoice: inv.id },
           { emit: false },
         ),
     );
     // Pay-as-you-go starts `active` once its first invoice is paid or merely sent; a charge that
     // failed (or was not attempted) leaves it `incomplete` for 23 hours.
     const paid = invoice.status === 'paid' || collection === 'send_invoice';
+    // Read-only view: the final version is a copy without `_creating`.
+    const { _creating: _done, ...created } = ctx.view('subscriptions', id)!;
+    void _done;
     const final: StripeObject = {
-      ...ctx.get('subscriptions', id)!,
+      ...created,
       status: trialing ? 'trialing' : paid ? 'active' : 'incomplete',
       _discounts: spendOnce(ctx, discounts),
     };
-    delete final._creating;
     const stored = withItemIndex(ctx, final);
     ctx.save('subscriptions', stored, { emit: false });
     ctx.emit('customer.subscription.created', stored);

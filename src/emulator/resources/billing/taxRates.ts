@@ -46,6 +46,7 @@ function applyCommon(t: StripeObject, params: FormParams): void {
 
 export const taxRates: ResourceDef = {
   name: 'tax_rates',
+  readMostly: true,
   object: 'tax_rate',
   idPrefix: 'txr',
   path: '/v1/tax_rates',
@@ -77,8 +78,7 @@ export const taxRates: ResourceDef = {
     if (!Number.isFinite(percentage) || percentage < 0 || percentage > 100) {
       throw invalidRequest('Invalid percentage: must be between 0 and 100', 'percentage');
     }
-    const t: StripeObject = {
-      ...ctx.template('tax_rate'),
+    const t: StripeObject = Object.assign(ctx.template('tax_rate'), {
       id: ctx.newId('txr'),
       object: 'tax_rate',
       active: true,
@@ -96,7 +96,7 @@ export const taxRates: ResourceDef = {
       rate_type: 'percentage',
       state: null,
       tax_type: null,
-    };
+    });
     applyCommon(t, params);
     return ctx.insert('tax_rates', t);
   },

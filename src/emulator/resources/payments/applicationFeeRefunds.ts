@@ -47,8 +47,7 @@ export function refundApplicationFee(
     source: id,
     description: null,
   });
-  const refund: StripeObject = {
-    ...ctx.template('fee_refund'),
+  const refund: StripeObject = Object.assign(ctx.template('fee_refund'), {
     id,
     object: 'fee_refund',
     amount,
@@ -57,7 +56,7 @@ export function refundApplicationFee(
     currency,
     fee: fee.id,
     metadata: opts.metadata,
-  };
+  });
   ctx.insert('application_fee_refunds', refund);
   const connected = String(fee.account);
   if (connected !== ctx.account) {

@@ -33,8 +33,7 @@ export function collectApplicationFee(platform: MutationContext, spec: FeeSpec):
     source: id,
     description: null,
   });
-  const fee: StripeObject = {
-    ...platform.template('application_fee'),
+  const fee: StripeObject = Object.assign(platform.template('application_fee'), {
     id,
     object: 'application_fee',
     account: spec.account,
@@ -49,7 +48,7 @@ export function collectApplicationFee(platform: MutationContext, spec: FeeSpec):
     livemode: platform.livemode,
     originating_transaction: spec.originatingTransaction,
     refunded: false,
-  };
+  });
   delete fee.refunds; // rendered from the application_fee_refunds collection
   return platform.insert('application_fees', fee);
 }

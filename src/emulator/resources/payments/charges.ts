@@ -42,8 +42,7 @@ const CREATE_PARAMS = [
 /** The legacy `card_…` source object a token charge carries in `source`. */
 function legacyCard(ctx: MutationContext, pm: StripeObject): Record<string, unknown> {
   const c = pm.card as Record<string, unknown>;
-  return {
-    ...ctx.template('card'),
+  return Object.assign(ctx.template('card'), {
     id: pm.id,
     object: 'card',
     address_city: null,
@@ -68,7 +67,7 @@ function legacyCard(ctx: MutationContext, pm: StripeObject): Record<string, unkn
     name: null,
     tokenization_method: null,
     regulated_status: c.regulated_status ?? null,
-  };
+  });
 }
 
 /** What a charge is paid with: `source`, else the customer's default payment method. */

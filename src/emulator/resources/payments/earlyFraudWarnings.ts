@@ -28,8 +28,7 @@ export function createEarlyFraudWarning(
   const charge = ctx.require('charges', chargeId, 'charge');
   if (charge.status !== 'succeeded')
     throw invalidRequest(`Charge ${charge.id} did not succeed; no fraud warning can be raised.`, 'charge');
-  const efw: StripeObject = {
-    ...ctx.template('radar.early_fraud_warning'),
+  const efw: StripeObject = Object.assign(ctx.template('radar.early_fraud_warning'), {
     id: ctx.newId('issfr'),
     object: 'radar.early_fraud_warning',
     actionable: !charge.refunded && !charge.disputed,
@@ -37,7 +36,7 @@ export function createEarlyFraudWarning(
     created: ctx.now,
     fraud_type: opts.fraudType ?? 'made_with_stolen_card',
     livemode: ctx.livemode,
-  };
+  });
   const pi = refId(charge.payment_intent);
   if (pi) efw.payment_intent = pi;
   return ctx.insert('early_fraud_warnings', efw);

@@ -48,8 +48,7 @@ export function createFile(ctx: MutationContext, spec: FileSpec): StripeObject {
   if (!Number.isInteger(spec.size) || spec.size < 0) throw invalidRequest('Invalid size', 'size');
   const id = ctx.newId('file');
   const ext = /\.([A-Za-z0-9]+)$/.exec(spec.filename)?.[1]?.toLowerCase() ?? null;
-  const file: StripeObject = {
-    ...ctx.template('file'),
+  const file: StripeObject = Object.assign(ctx.template('file'), {
     id,
     object: 'file',
     created: ctx.now,
@@ -61,7 +60,7 @@ export function createFile(ctx: MutationContext, spec: FileSpec): StripeObject {
     title: spec.title ?? null,
     type: ext === 'jpeg' ? 'jpg' : ext,
     url: `https://files.stripe.com/v1/files/${id}/contents`,
-  };
+  });
   return ctx.insert('files', file);
 }
 

@@ -87,8 +87,9 @@ export function confirmIntent(
     applicationFeeAmount: (pi.application_fee_amount as number | null) ?? null,
     onBehalfOf: refId(pi.on_behalf_of),
   });
-  // The charge engine may have touched the intent (a Radar review sets `review`): continue from the stored copy.
-  const current = ctx.get('payment_intents', pi.id)!;
+  // The charge engine may have touched the intent (a Radar review sets `review`): continue from the stored
+  // copy (read-only: the outcome is stored as a spread of it).
+  const current = ctx.view('payment_intents', pi.id)!;
   if (charge.status === 'failed') {
     const failed: StripeObject = {
       ...current,

@@ -130,8 +130,7 @@ export function record(ctx: MutationContext, e: LedgerEntry): StripeObject {
   const fee = fees.reduce((sum, f) => sum + f.amount, 0);
   const availableOn = e.availableOn ?? (e.amount > 0 ? availableOnFor(ctx.now) : ctx.now);
   const status = availableOn > ctx.now ? 'pending' : 'available';
-  const txn = {
-    ...ctx.template('balance_transaction'),
+  const txn = Object.assign(ctx.template('balance_transaction'), {
     id: ctx.newId('txn'),
     object: 'balance_transaction',
     amount: e.amount,
@@ -150,7 +149,7 @@ export function record(ctx: MutationContext, e: LedgerEntry): StripeObject {
     type: e.type,
     // Emulator-only (hidden): the automatic payout that paid this transaction out, for `?payout=`.
     _payout: null,
-  } as StripeObject;
+  }) as StripeObject;
   const s = state(ctx);
   ctx.insert('balance_transactions', txn, { emit: false });
   bump(s.totals, e.currency, status, sourceTypeOf(e.type), Number(txn.net));

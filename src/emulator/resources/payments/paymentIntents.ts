@@ -190,7 +190,7 @@ export const paymentIntents: ResourceDef = {
     const currency = currencyParam(params, 'currency', true)!;
     checkChargeAmount(amount, currency);
     const customer = str(params, 'customer') ?? null;
-    if (customer) ctx.require('customers', customer, 'customer');
+    if (customer) ctx.requireExists('customers', customer, 'customer');
     const onBehalfOf = str(params, 'on_behalf_of') ?? null;
     if (onBehalfOf) requireConnectedAccount(ctx, onBehalfOf, 'on_behalf_of');
     const td = transferData(ctx, params, amount);
@@ -201,8 +201,7 @@ export const paymentIntents: ResourceDef = {
     const types = explicitTypes ?? ['card'];
     const pm = paymentMethodFrom(ctx, params);
     const id = ctx.newId('pi');
-    const pi: StripeObject = {
-      ...ctx.template('payment_intent'),
+    const pi: StripeObject = Object.assign(ctx.template('payment_intent'), {
       id,
       object: 'payment_intent',
       allowed_payment_method_types: explicitTypes ?? null,
@@ -254,7 +253,7 @@ export const paymentIntents: ResourceDef = {
           : { amount: td.amount, destination: td.destination }
         : null,
       transfer_group: str(params, 'transfer_group') ?? null,
-    };
+    });
     ctx.insert('payment_intents', pi);
     if (bool(params, 'confirm')) return confirmIntent(ctx, pi, pm);
     return pi;
@@ -283,7 +282,7 @@ export const paymentIntents: ResourceDef = {
     next.currency = currency;
     const customer = str(params, 'customer');
     if (customer !== undefined) {
-      if (customer) ctx.require('customers', customer, 'customer');
+      if (customer) ctx.requireExists('customers', customer, 'customer');
       next.customer = customer || null;
     }
     for (const field of [

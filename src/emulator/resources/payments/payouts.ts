@@ -66,8 +66,7 @@ function insertPayout(ctx: MutationContext, spec: PayoutSpec): StripeObject {
         : [],
   });
   const arrival = instant ? ctx.now : dayStart(ctx.now) + STANDARD_ARRIVAL_DAYS * DAY;
-  const payout: StripeObject = {
-    ...ctx.template('payout'),
+  const payout: StripeObject = Object.assign(ctx.template('payout'), {
     id,
     object: 'payout',
     amount: spec.amount,
@@ -96,7 +95,7 @@ function insertPayout(ctx: MutationContext, spec: PayoutSpec): StripeObject {
     trace_id: { status: 'pending', value: null },
     type: 'bank_account',
     payout_method: null,
-  };
+  });
   ctx.insert('payouts', payout);
   scheduleDue(ctx, { at: arrival, kind: 'payout', id });
   return payout;

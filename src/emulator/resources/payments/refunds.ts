@@ -121,8 +121,7 @@ function bookRefund(
 ): StripeObject {
   const currency = String(charge.currency);
   const id = ctx.newId('re');
-  const refund: StripeObject = {
-    ...ctx.template('refund'),
+  const refund: StripeObject = Object.assign(ctx.template('refund'), {
     id,
     object: 'refund',
     amount,
@@ -141,7 +140,7 @@ function bookRefund(
     source_transfer_reversal: null,
     status: 'succeeded',
     transfer_reversal: null,
-  };
+  });
   if (moveMoney) {
     refund.balance_transaction = record(ctx, {
       amount: -amount,

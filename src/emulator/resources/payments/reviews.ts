@@ -36,8 +36,7 @@ export function createReview(
   const openedReason = opts.openedReason ?? 'rule';
   const paymentIntent = refId(charge.payment_intent);
   const billing = (charge.billing_details ?? {}) as { address?: { postal_code?: string | null } | null };
-  const review: StripeObject = {
-    ...ctx.template('review'),
+  const review: StripeObject = Object.assign(ctx.template('review'), {
     id: ctx.newId('prv'),
     object: 'review',
     billing_zip: billing.address?.postal_code ?? null,
@@ -51,7 +50,7 @@ export function createReview(
     opened_reason: openedReason,
     reason: opts.reason ?? openedReason,
     session: null,
-  };
+  });
   if (paymentIntent) review.payment_intent = paymentIntent;
   ctx.insert('reviews', review);
   ctx.save('charges', { ...charge, review: review.id }, { emit: false });

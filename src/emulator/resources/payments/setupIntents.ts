@@ -168,8 +168,7 @@ export const setupIntents: ResourceDef = {
     const pm = paymentMethodFrom(ctx, params);
     const id = ctx.newId('seti');
     const types = explicit ?? ['card'];
-    const si: StripeObject = {
-      ...ctx.template('setup_intent'),
+    const si: StripeObject = Object.assign(ctx.template('setup_intent'), {
       id,
       object: 'setup_intent',
       allowed_payment_method_types: explicit ?? null,
@@ -201,7 +200,7 @@ export const setupIntents: ResourceDef = {
       single_use_mandate: null,
       status: pm ? 'requires_confirmation' : 'requires_payment_method',
       usage: oneOf(params, 'usage', ['off_session', 'on_session']) ?? 'off_session',
-    };
+    });
     const attachToSelf = bool(params, 'attach_to_self');
     if (attachToSelf !== undefined) si.attach_to_self = attachToSelf;
     ctx.insert('setup_intents', si);

@@ -42,8 +42,7 @@ function refundDestinationPayment(
     source: id,
     description: null,
   });
-  const refund: StripeObject = {
-    ...dest.template('refund'),
+  const refund: StripeObject = Object.assign(dest.template('refund'), {
     id,
     object: 'refund',
     amount,
@@ -62,7 +61,7 @@ function refundDestinationPayment(
     source_transfer_reversal: null,
     status: 'succeeded',
     transfer_reversal: null,
-  };
+  });
   dest.insert('refunds', refund, { emit: false });
   const refunded = Number(payment.amount_refunded) + amount;
   dest.save(
@@ -107,8 +106,7 @@ export function createTransferReversal(
     description: opts.description ?? null,
     availableOn: ctx.now,
   });
-  const reversal: StripeObject = {
-    ...ctx.template('transfer_reversal'),
+  const reversal: StripeObject = Object.assign(ctx.template('transfer_reversal'), {
     id,
     object: 'transfer_reversal',
     amount,
@@ -119,7 +117,7 @@ export function createTransferReversal(
     metadata: opts.metadata ?? {},
     source_refund: opts.sourceRefund ?? null,
     transfer: transfer.id,
-  };
+  });
   ctx.insert('transfer_reversals', reversal);
   const reversed = Number(transfer.amount_reversed) + amount;
   saveWithEvent(

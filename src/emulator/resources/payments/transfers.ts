@@ -37,8 +37,7 @@ function destinationPayment(dest: MutationContext, platform: string, transfer: S
     source: id,
     description: null,
   });
-  const payment: StripeObject = {
-    ...dest.template('charge'),
+  const payment: StripeObject = Object.assign(dest.template('charge'), {
     id,
     object: 'charge',
     amount,
@@ -87,7 +86,7 @@ function destinationPayment(dest: MutationContext, platform: string, transfer: S
     status: 'succeeded',
     transfer_data: null,
     transfer_group: transfer.transfer_group,
-  };
+  });
   delete payment.refunds;
   // Stripe sends the connected account no charge event for an incoming transfer payment.
   return dest.insert('charges', payment, { emit: false });
@@ -128,8 +127,7 @@ export function createTransfer(ctx: MutationContext, spec: TransferSpec): Stripe
     source: id,
     description: spec.description,
   });
-  const transfer: StripeObject = {
-    ...ctx.template('transfer'),
+  const transfer: StripeObject = Object.assign(ctx.template('transfer'), {
     id,
     object: 'transfer',
     amount: spec.amount,
@@ -146,7 +144,7 @@ export function createTransfer(ctx: MutationContext, spec: TransferSpec): Stripe
     source_transaction: spec.sourceTransaction,
     source_type: spec.sourceType ?? 'card',
     transfer_group: spec.transferGroup,
-  };
+  });
   delete transfer.reversals; // rendered from the transfer_reversals collection
   transfer.destination_payment = destinationPayment(
     ctx.forAccount(spec.destination),
