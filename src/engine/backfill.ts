@@ -20,6 +20,12 @@ import { splitPoint } from './windows.js';
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Per-parent child fetches a unit may have queued before its windows stop paging ahead: a few pages'
+ * worth, enough to keep every child endpoint's slots busy while the next parent page is fetched.
+ */
+const MAX_PENDING_CHILD_TASKS = 400;
+
 export interface BackfillUnitOptions {
   /** Stream whose state holds the windows (the listed stream, or a late-enabled child). */
   stateStream: string;
@@ -95,6 +101,8 @@ export class BackfillUnit {
 
   /** Split the open window with the most unexplored range, if any is worth splitting. */
   split(): Task[] {
+    // A unit held back by its child backlog gains nothing from more windows (they would park too).
+    if (this.parked.length > 0) return [];
     let best: WindowRuntime | undefined;
     let bestPoint: number | undefined;
     for (const w of this.windows.values()) {
@@ -208,7 +216,6 @@ export class BackfillUnit {
               if (!this.failed.has(child.name))
                 await this.emitPerParent(child, o.id as string, res.serverTime);
               resolve();
-              return undefined;
             } catch (e) {
               if (!isStreamLevel(e)) {
                 reject(e);
@@ -219,8 +226,10 @@ export class BackfillUnit {
                 this.opts.onConsumerFailed?.(child.name, e);
               }
               resolve();
-              return undefined;
+            } finally {
+              this.childTasks--;
             }
+            return this.releaseParked();
           },
         });
       }
@@ -240,10 +249,31 @@ export class BackfillUnit {
       const chain = w.chain;
       this.doneChain = this.doneChain.then(() => chain);
       if (this.remaining === 0) this.finish();
+      this.childTasks += childTasks.length;
       return childTasks;
     }
-    // Wait for the children of this page only when it has any, so paging itself is not serialized on them.
+    // Paging runs ahead of the per-parent children only so far: past the limit the window's next page is
+    // parked and released by the child task that brings the backlog under it again. Without this a
+    // large customer list queues millions of child fetches (each holding its parent) while the child
+    // endpoints crawl at 25 req/s: memory grows with the account instead of with the buffers.
+    this.childTasks += childTasks.length;
+    if (this.childTasks > MAX_PENDING_CHILD_TASKS) {
+      this.parked.push(this.pageTask(w));
+      return childTasks;
+    }
     return [...childTasks, this.pageTask(w)];
+  }
+
+  /** Per-parent child fetches queued or running for this unit. */
+  private childTasks = 0;
+  /** Next-page tasks waiting for the child backlog to shrink. */
+  private parked: Task[] = [];
+
+  private releaseParked(): Task[] | undefined {
+    if (this.parked.length === 0 || this.childTasks > MAX_PENDING_CHILD_TASKS) return undefined;
+    const out = this.parked;
+    this.parked = [];
+    return out;
   }
 
   private async emitPerParent(child: StreamDefinition, parentId: string, version: number): Promise<void> {

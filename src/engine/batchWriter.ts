@@ -83,7 +83,18 @@ export class BatchWriter {
     this.throwIfFailed();
     const w = this.table(table);
     for (const it of items) w.items.push(it);
-    if (extra.replaceChildren) w.replaceChildren.push(...extra.replaceChildren);
+    for (const rc of extra.replaceChildren ?? []) {
+      // One statement per (parent column, account, version) instead of one per parent: a backfill page
+      // of 100 customers yields one child replacement per child stream, not 100 (each is a table scan).
+      const key = `${rc.column}\u0000${rc.account}\u0000${rc.version}`;
+      const same = w.replaceIndex.get(key);
+      if (same) same.parentIds.push(...rc.parentIds);
+      else {
+        const copy = { ...rc, parentIds: [...rc.parentIds] };
+        w.replaceIndex.set(key, copy);
+        w.replaceChildren.push(copy);
+      }
+    }
     if (extra.sweeps) w.sweeps.push(...extra.sweeps);
     this.updates.push(...updates);
     this.buffered += items.length;
