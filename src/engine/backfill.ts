@@ -131,11 +131,15 @@ export class BackfillUnit {
     failpoint('backfill.split');
     const oldId = old.id;
     const mid = bestPoint;
+    // Copied now: the update is applied when the writer commits, and by then the new window's live state
+    // may already carry a cursor or `done` whose rows (and per-parent children) are not committed yet.
+    // Committing that would make a resume skip them for good (crash test, writer.afterWrite:3).
+    const planned: WindowState = { ...fresh };
     void this.ctx.writer.update([
       this.update((bf) => {
         const w = bf.windows.find((x) => x.id === oldId);
         if (w) w.gte = mid;
-        bf.windows.push({ ...fresh });
+        bf.windows.push({ ...planned });
         bf.nextWindowId = Math.max(bf.nextWindowId, id + 1);
       }),
     ]);
