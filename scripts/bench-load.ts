@@ -41,6 +41,8 @@ const { values: args } = parseArgs({
     dest: { type: 'string', default: 'both' },
     /** DuckDB settings, e.g. --duckdb checkpoint_threshold=16MB (repeatable). */
     duckdb: { type: 'string', multiple: true, default: [] },
+    /** DuckDB: on/off for the direct append path (default: the destination's default). */
+    'duckdb-direct': { type: 'string' },
   },
 });
 const TOTAL = Number(args.rows);
@@ -317,6 +319,7 @@ async function bench(kind: string): Promise<void> {
   const dest: Destination = await openDestination(t.url, {
     schema: t.schema,
     duckdbSettings: DUCKDB_SETTINGS,
+    duckdbDirectAppend: args['duckdb-direct'] === undefined ? undefined : args['duckdb-direct'] === 'on',
   });
   try {
     await dest.init();

@@ -49,6 +49,14 @@ export const ConfigSchema = z.object({
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
       .default('stripe'),
+    /**
+     * DuckDB: cap on its buffer pool (e.g. `300MB`, `1GB`); DuckDB's own default is 80% of RAM, and it
+     * caches table blocks up to it. Keep it well above a batch plus the WAL size that triggers a checkpoint.
+     */
+    duckdbMemoryLimit: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'must be a size such as 300MB or 1GB')
+      .optional(),
   }),
   sync: z.object({
     /** Streams to sync (default all); names from `stripe-elt streams`. */
@@ -140,7 +148,11 @@ export function envConfig(env: Env): Record<string, unknown> {
       timeoutMs: num(env.STRIPE_TIMEOUT_MS),
       accountConcurrency: num(env.STRIPE_ACCOUNT_CONCURRENCY),
     },
-    destination: { url: env.DESTINATION_URL, schema: env.DESTINATION_SCHEMA },
+    destination: {
+      url: env.DESTINATION_URL,
+      schema: env.DESTINATION_SCHEMA,
+      duckdbMemoryLimit: env.DUCKDB_MEMORY_LIMIT,
+    },
     sync: {
       streams: list(env.STREAMS),
       excludeStreams: list(env.EXCLUDE_STREAMS),

@@ -21,6 +21,8 @@ export interface OpenDestinationOptions {
   poolSize?: number;
   /** DuckDB settings applied when the file is first opened (`threads`, `memory_limit`, …). */
   duckdbSettings?: Record<string, string>;
+  /** DuckDB: append batches of new keys straight into the table (DuckDbOptions.directAppend). */
+  duckdbDirectAppend?: boolean;
 }
 
 export const DEFAULT_DESTINATION_URL = 'duckdb:./stripe.duckdb';
@@ -38,7 +40,10 @@ export async function openDestination(url: string, opts: OpenDestinationOptions 
         );
       }
       const { DuckDbDestination } = await import('./duckdb/duckdbDestination.js');
-      return DuckDbDestination.open(path, { settings: opts.duckdbSettings });
+      return DuckDbDestination.open(path, {
+        settings: opts.duckdbSettings,
+        directAppend: opts.duckdbDirectAppend,
+      });
     }
     case 'postgres':
     case 'postgresql': {

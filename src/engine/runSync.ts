@@ -92,7 +92,12 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
 
   const destination =
     opts.destination ??
-    (await openDestination(config.destination.url, { schema: config.destination.schema }));
+    (await openDestination(config.destination.url, {
+      schema: config.destination.schema,
+      duckdbSettings: config.destination.duckdbMemoryLimit
+        ? { memory_limit: config.destination.duckdbMemoryLimit }
+        : undefined,
+    }));
   const counters = new Map<string, RequestCounters>();
   const warnings: string[] = [];
   const reports: StreamReport[] = [];

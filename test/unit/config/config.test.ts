@@ -29,6 +29,14 @@ describe('loadConfig', () => {
     expect(c.stripe.maxRequestsPerSecond).toBe(50);
   });
 
+  it('takes a DuckDB memory limit as a size and names the field when it is not one', () => {
+    const c = loadConfig({ env: { DUCKDB_MEMORY_LIMIT: '300MB' } });
+    expect(c.destination.duckdbMemoryLimit).toBe('300MB');
+    expect(() => loadConfig({ env: { DUCKDB_MEMORY_LIMIT: 'lots' } })).toThrow(
+      /destination\.duckdbMemoryLimit.*300MB/,
+    );
+  });
+
   it('lets the environment override the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'c.json');
