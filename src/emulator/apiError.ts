@@ -40,6 +40,10 @@ export const invalidRequest = (message: string, param?: string, code?: string) =
 export const resourceMissing = (what: string, id: string, param = 'id') =>
   new ApiError(404, 'invalid_request_error', `No such ${what}: '${id}'`, 'resource_missing', param);
 
+/** A parameter names an object that does not exist (400, unlike a missing path object's 404). */
+export const missingReference = (what: string, id: string, param: string) =>
+  new ApiError(400, 'invalid_request_error', `No such ${what}: '${id}'`, 'resource_missing', param);
+
 export const parameterUnknown = (param: string) =>
   new ApiError(
     400,

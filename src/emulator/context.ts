@@ -3,7 +3,7 @@
  * (every mutation emits Stripe's event with a `data.object` snapshot, `previous_attributes` on updates,
  * `api_version`, and `account` for connected accounts).
  */
-import { ApiError } from './apiError.js';
+import { ApiError, missingReference } from './apiError.js';
 import type { FieldValue, Rec } from './collection.js';
 import type { FormParams } from './formBody.js';
 import type { Random } from './random.js';
@@ -78,14 +78,7 @@ export class Context implements MutationContext {
   }
 
   private missing(resource: string, id: string, param: string): never {
-    const def = this.deps.registry.get(resource);
-    throw new ApiError(
-      400,
-      'invalid_request_error',
-      `No such ${def.object}: '${id}'`,
-      'resource_missing',
-      param,
-    );
+    throw missingReference(this.deps.registry.get(resource).object, id, param);
   }
 
   findBy(

@@ -4,7 +4,7 @@
  * resource_missing), `created` as an integer or a gt/gte/lt/lte range, `expand[]` with `data.` prefixes,
  * and each endpoint's own filters and default filters.
  */
-import { ApiError, invalidRequest, parameterUnknown } from './apiError.js';
+import { ApiError, invalidRequest, missingReference, parameterUnknown } from './apiError.js';
 import type { FieldValue, PageQuery, Rec } from './collection.js';
 import type { FormParams, FormValue } from './formBody.js';
 import { checkExpandDepth, type Renderer } from './render.js';
@@ -121,14 +121,7 @@ export function listPage(req: ListRequest, renderer: Renderer): ListResult {
     const rec = coll.get(id);
     // An object past its retention (events older than 30 days) no longer exists as a cursor either.
     const expired = rec && def.retentionSeconds !== undefined && rec.created < req.now - def.retentionSeconds;
-    if (!rec || expired)
-      throw new ApiError(
-        400,
-        'invalid_request_error',
-        `No such ${def.object}: '${id}'`,
-        'resource_missing',
-        param,
-      );
+    if (!rec || expired) throw missingReference(def.object, id, param);
     return rec;
   };
   const query: PageQuery = {

@@ -3,7 +3,7 @@
  * permissions and idempotency: list, retrieve, create, update, delete, actions and custom routes, all
  * derived from the ResourceDef. Responses are rendered (embedded lists, `expand[]`) here.
  */
-import { ApiError, parameterUnknown } from './apiError.js';
+import { ApiError, parameterUnknown, resourceMissing } from './apiError.js';
 import type { Context } from './context.js';
 import type { FormParams } from './formBody.js';
 import { listPage, parseExpand } from './listing.js';
@@ -61,13 +61,7 @@ export function operate(
     // A child fetched under another parent's path does not exist there.
     const foreign = obj && parentId !== undefined && referenceId(obj[def.parent!.field]) !== parentId;
     if (!obj || expired || foreign) {
-      throw new ApiError(
-        404,
-        'invalid_request_error',
-        `No such ${def.object}: '${id}'`,
-        'resource_missing',
-        'id',
-      );
+      throw resourceMissing(def.object, id);
     }
     return obj;
   };
@@ -126,12 +120,6 @@ function referenceId(value: unknown): unknown {
 function requireParent(registry: Registry, ctx: Context, def: ResourceDef, parentId: string): void {
   const parentDef = registry.get(def.parent!.resource);
   if (!ctx.get(parentDef.name, parentId)) {
-    throw new ApiError(
-      404,
-      'invalid_request_error',
-      `No such ${parentDef.object}: '${parentId}'`,
-      'resource_missing',
-      'id',
-    );
+    throw resourceMissing(parentDef.object, parentId);
   }
 }
