@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbDestination } from '../../../src/destinations/duckdb/duckdbDestination.js';
 import { openInstanceCount } from '../../../src/destinations/duckdb/instanceCache.js';
 import { EltError } from '../../../src/errors.js';
+import type { TableSpec } from '../../../src/schema/tableSpec.js';
 import { makeRow, makeSpec, readTable, streamState } from './conformanceHelpers.js';
 
 let dir: string;
@@ -17,6 +18,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** A destination on the direct append path, initialised with `specs`, closed after `fn`. */
+async function withDirect<T>(
+  file: string,
+  specs: TableSpec[],
+  fn: (d: DuckDbDestination) => Promise<T>,
+): Promise<T> {
+  const d = await DuckDbDestination.open(file, { directAppend: true });
+  try {
+    await d.init();
+    await d.ensureTables(specs);
+    return await fn(d);
+  } finally {
+    await d.close();
+  }
+}
 
 describe('duckdb destination', () => {
   it('shares one instance per file and closes it with the last user; data survives reopening', async () => {
@@ -87,15 +104,10 @@ describe('duckdb destination', () => {
     const values: number[] = [0, -0.5, 1_234_567_890.000001, 1_700_000_000.123456, 1.0000005, -1.0000005];
     for (let i = -20; i < 20; i++) values.push((i + 0.5) / 1e6, i + 0.4999996, i + 0.7777777, -i - 0.3333333);
     for (let i = 0; i < 50; i++) values.push((i * 7919.123457 - 150_000) * 12_345.6789);
-    const d = await DuckDbDestination.open(file, { directAppend: true });
-    try {
-      await d.init();
-      await d.ensureTables([spec]);
+    await withDirect(file, [spec], async (d) => {
       const rows = values.map((v, i) => makeRow(spec, { id: `r${i}`, src: v, ts: v }, { version: 1 }));
       expect(await d.write([{ table: spec, rows }], [])).toMatchObject({ inserted: values.length });
-    } finally {
-      await d.close();
-    }
+    });
     const inst = await DuckDBInstance.create(file);
     try {
       const conn = await inst.connect();
@@ -130,10 +142,7 @@ describe('duckdb destination', () => {
       ['a', 'text'],
       ['amount', 'bigint'],
     ]);
-    const d = await DuckDbDestination.open(file, { directAppend: true });
-    try {
-      await d.init();
-      await d.ensureTables([spec]);
+    await withDirect(file, [spec], async (d) => {
       await d.write(
         [{ table: spec, rows: [makeRow(spec, { id: 'x', a: 'a-x', b: 'b-x', amount: 5 }, { version: 1 })] }],
         [],
@@ -144,22 +153,15 @@ describe('duckdb destination', () => {
         amount: 5,
         _version: 1,
       });
-    } finally {
-      await d.close();
-    }
+    });
   });
 
   it('retries a write through the merge when a batch of new-looking keys meets stored ones', async () => {
     const file = join(dir, 'refused.duckdb');
     const spec = makeSpec('refused', [['v', 'text']]);
-    const a = await DuckDbDestination.open(file, { directAppend: true });
-    try {
-      await a.init();
-      await a.ensureTables([spec]);
-      await a.write([{ table: spec, rows: [makeRow(spec, { id: 'k1', v: 'new' }, { version: 2 })] }], []);
-    } finally {
-      await a.close();
-    }
+    await withDirect(file, [spec], (a) =>
+      a.write([{ table: spec, rows: [makeRow(spec, { id: 'k1', v: 'new' }, { version: 2 })] }], []),
+    );
     // A destination that has seen no batch of this table tries the direct append first; k1 is stored.
     const b = await DuckDbDestination.open(file, { directAppend: true });
     try {
@@ -189,9 +191,9 @@ describe('duckdb destination', () => {
 
   it('explains a database file held by another process', async () => {
     const file = join(dir, 'locked.duckdb');
-    // The child opens the file, says "ready", and holds it until its stdin closes.
+    // The child opens the file, says "ready", and holds it until its stdin closes (then nothing keeps it alive).
     const script = `const { DuckDBInstance } = require('@duckdb/node-api');
-      DuckDBInstance.create(${JSON.stringify(file)}).then(async (i) => { await i.connect(); process.stdout.write('ready\\n'); process.stdin.resume(); process.stdin.on('end', () => process.exit(0)); });`;
+      DuckDBInstance.create(${JSON.stringify(file)}).then(async (i) => { await i.connect(); process.stdout.write('ready\\n'); process.stdin.resume(); });`;
     const child = spawn(process.execPath, ['-e', script], {
       cwd: process.cwd(),
       stdio: ['pipe', 'pipe', 'inherit'],
