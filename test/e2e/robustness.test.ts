@@ -77,7 +77,9 @@ describe('faults', () => {
         accounts: 'all',
         maxRequestsPerSecond: 2000,
         endpointRequestsPerSecond: 2000,
-        timeoutMs: 1000,
+        // Below the injected 2.5 s hangs, so they time out; not so low that a loaded CI machine's
+        // ordinary slow responses (GC pauses of the in-process emulator) time out nine times in a row.
+        timeoutMs: 2000,
       },
       destination: { url: `duckdb:${file}` },
       sync: {},
