@@ -104,6 +104,32 @@ export function describeStateConformance(dest: () => Destination): void {
       expect(all.some((s) => s.stream === stream)).toBe(true);
     });
 
+    it('updates stored state records and inserts new ones in the same write', async () => {
+      const [a, b, c] = ['a', 'b', 'c'].map((x) => tableName(`multi_${x}`));
+      await dest().write(
+        [],
+        [
+          { account: ACCOUNT, stream: a!, state: streamState(1) },
+          { account: ACCOUNT, stream: b!, state: streamState(2) },
+        ],
+      );
+      await dest().write(
+        [],
+        [
+          { account: ACCOUNT, stream: a!, state: streamState(10) },
+          { account: ACCOUNT, stream: c!, state: streamState(30) },
+          { account: 'acct_other\u0000nul', stream: a!, state: streamState(40) },
+        ],
+      );
+      const all = await dest().readState();
+      const of = (account: string, stream: string) =>
+        all.filter((r) => r.account === account && r.stream === stream).map((r) => r.state);
+      expect(of(ACCOUNT, a!)).toEqual([streamState(10)]);
+      expect(of(ACCOUNT, b!)).toEqual([streamState(2)]);
+      expect(of(ACCOUNT, c!)).toEqual([streamState(30)]);
+      expect(of('acct_other\u0000nul', a!)).toEqual([streamState(40)]);
+    });
+
     it('records runs (upserted as they progress), newest first, with secrets redacted', async () => {
       const base = {
         account: ACCOUNT,
