@@ -6,11 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../../src/catalog/registry.js';
 import { BackfillUnit } from '../../../src/engine/backfill.js';
-import type { BatchWriter } from '../../../src/engine/batchWriter.js';
 import { Scheduler } from '../../../src/engine/scheduler.js';
-import type { SyncContext } from '../../../src/engine/syncContext.js';
 import type { StreamState } from '../../../src/state/syncState.js';
-import type { StripeClient } from '../../../src/stripe/client.js';
+import { backfillContext } from '../../support/backfillContext.js';
 
 const PARENTS = 4_000;
 const TOP = 1_000_000;
@@ -52,19 +50,7 @@ describe('backfill with per-parent children', () => {
       },
       async update() {},
     };
-    const quiet = () => {};
-    const ctx = {
-      client: client as unknown as StripeClient,
-      catalog,
-      enabled: new Set(['customers', ...CHILD_STREAMS]),
-      tables: new Map(),
-      writer: writer as unknown as BatchWriter,
-      state: undefined as never,
-      log: { warn: quiet, info: quiet, debug: quiet, error: quiet } as unknown as SyncContext['log'],
-      signal: new AbortController().signal,
-      counters: () => ({ requests: 0, rateLimited: 0, retries: 0 }),
-      settings: { createdLookbackSeconds: 0, windowsPerStream: 1 },
-    } satisfies SyncContext;
+    const ctx = backfillContext({ client, writer, enabled: ['customers', ...CHILD_STREAMS] });
     const state = {
       backfill: {
         startedAt: 0,

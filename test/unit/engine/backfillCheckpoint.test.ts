@@ -10,12 +10,10 @@
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../../src/catalog/registry.js';
 import { BackfillUnit } from '../../../src/engine/backfill.js';
-import type { BatchWriter } from '../../../src/engine/batchWriter.js';
 import { Scheduler } from '../../../src/engine/scheduler.js';
 import type { AnyState, StateUpdate } from '../../../src/engine/stateStore.js';
-import type { SyncContext } from '../../../src/engine/syncContext.js';
 import type { StreamState, WindowState } from '../../../src/state/syncState.js';
-import type { StripeClient } from '../../../src/stripe/client.js';
+import { backfillContext } from '../../support/backfillContext.js';
 
 const PARENTS = 600;
 /** Parent i is created at TOP - i * STEP: sparse enough that windows keep splitting. */
@@ -113,19 +111,7 @@ async function run(seed: number): Promise<string[]> {
       maybeCommit();
     },
   };
-  const quiet = () => {};
-  const ctx = {
-    client: client as unknown as StripeClient,
-    catalog,
-    enabled: new Set(['customers', 'payment_methods']),
-    tables: new Map(),
-    writer: writer as unknown as BatchWriter,
-    state: undefined as never,
-    log: { warn: quiet, info: quiet, debug: quiet, error: quiet } as unknown as SyncContext['log'],
-    signal: new AbortController().signal,
-    counters: () => ({ requests: 0, rateLimited: 0, retries: 0 }),
-    settings: { createdLookbackSeconds: 0, windowsPerStream: 1 },
-  } satisfies SyncContext;
+  const ctx = backfillContext({ client, writer, enabled: ['customers', 'payment_methods'] });
   const unit = new BackfillUnit(
     ctx,
     { id: 'acct_1', isPlatform: true, created: 0 },
