@@ -28,14 +28,16 @@ export async function upsertState(
   const latest = latestPerKey(records);
   const onConflict = `ON CONFLICT (${q('account')}, ${q('stream')}) DO UPDATE SET ${q('state')} = EXCLUDED.${q('state')}, ${q('updated_at')} = EXCLUDED.${q('updated_at')}`;
   const json = (expr: string) => `CAST(${expr} AS ${d.columnType('json')})`;
+  const setState = (expr: string) =>
+    `SET ${q('state')} = ${json(expr)}, ${q('updated_at')} = CURRENT_TIMESTAMP`;
+  const insertInto = `INSERT INTO ${table} (${q('account')}, ${q('stream')}, ${q('state')}, ${q('updated_at')}) `;
   if (latest.length === 1) {
     const r = latest[0]!;
     const params = [d.encodeText(r.account), d.encodeText(r.stream), d.encodeJson(encodeState(r))];
-    const update = `UPDATE ${table} SET ${q('state')} = ${json(d.param(3))}, ${q('updated_at')} = CURRENT_TIMESTAMP WHERE ${q('account')} = ${d.param(1)} AND ${q('stream')} = ${d.param(2)}`;
+    const update = `UPDATE ${table} ${setState(d.param(3))} WHERE ${q('account')} = ${d.param(1)} AND ${q('stream')} = ${d.param(2)}`;
     if ((await exec.query(update, params)).rowCount === 0) {
       await exec.query(
-        `INSERT INTO ${table} (${q('account')}, ${q('stream')}, ${q('state')}, ${q('updated_at')}) ` +
-          `VALUES (${d.param(1)}, ${d.param(2)}, ${json(d.param(3))}, CURRENT_TIMESTAMP) ${onConflict}`,
+        `${insertInto}VALUES (${d.param(1)}, ${d.param(2)}, ${json(d.param(3))}, CURRENT_TIMESTAMP) ${onConflict}`,
         params,
       );
     }
@@ -49,14 +51,12 @@ export async function upsertState(
   // Set-returning functions side by side in one SELECT list are zipped (Postgres ≥ 10, DuckDB).
   const source = `SELECT unnest(${d.textArrayParam(1)}) AS k_account, unnest(${d.textArrayParam(2)}) AS k_stream, unnest(${d.textArrayParam(3)}) AS k_state`;
   const updated = await exec.query(
-    `UPDATE ${table} AS t SET ${q('state')} = ${json('s.k_state')}, ${q('updated_at')} = CURRENT_TIMESTAMP ` +
-      `FROM (${source}) AS s WHERE t.${q('account')} = s.k_account AND t.${q('stream')} = s.k_stream`,
+    `UPDATE ${table} AS t ${setState('s.k_state')} FROM (${source}) AS s WHERE t.${q('account')} = s.k_account AND t.${q('stream')} = s.k_stream`,
     params,
   );
   if (updated.rowCount < latest.length) {
     await exec.query(
-      `INSERT INTO ${table} (${q('account')}, ${q('stream')}, ${q('state')}, ${q('updated_at')}) ` +
-        `SELECT s.k_account, s.k_stream, ${json('s.k_state')}, CURRENT_TIMESTAMP FROM (${source}) AS s ` +
+      `${insertInto}SELECT s.k_account, s.k_stream, ${json('s.k_state')}, CURRENT_TIMESTAMP FROM (${source}) AS s ` +
         `WHERE NOT EXISTS (SELECT 1 FROM ${table} AS t WHERE t.${q('account')} = s.k_account AND t.${q('stream')} = s.k_stream) ${onConflict}`,
       params,
     );
