@@ -1,4 +1,6 @@
 /** Three example analyst queries the demo runs on its DuckDB file (and prints, so users can copy them). */
+// First: it configures DuckDB's allocator before the native library loads.
+import '../destinations/duckdb/allocatorConf.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 export const DEMO_QUERIES = [

@@ -1,31 +1,30 @@
 /**
  * One batch into DuckDB, by one of two paths, shaped by how DuckDB 1.5 performs (measured with 5 000
- * charge rows per batch, CPU per 100 000 rows):
+ * charge rows per batch, CPU per 100 000 rows).
  *
- * - Direct: a batch whose keys are all new (every backfill batch) is appended straight into the stream
- *   table (chunkAppender.ts): 1.8 CPU-s against 2.4 through staging, which pays for a second copy of
- *   every string (staging, then INSERT … SELECT). Whether the keys are new is found out by trying: the
- *   primary key index refuses an existing key during the append. DuckDB has no savepoints and aborts the
- *   transaction on that error, so the loader throws DirectAppendRefused and the destination runs the
- *   whole write again with the direct path off (see `write`); the table is remembered, so an update-heavy
- *   sync does not pay for a failed attempt each time. Tried only for batches without repeated keys (they
- *   need the dedupe), and only when the table has exactly the spec's columns (in any order: the chunk
- *   follows the table's). Values are cast to the table's types by the appender as the merge's INSERT
- *   would; JSON text goes in as the row builder produced it (JSON.stringify): DuckDB's JSON is VARCHAR
- *   to the appender, so it is not re-parsed as the staging path's VARCHAR → JSON cast does.
- * - Staging: a temp table, the appender, then the merge of merge.ts:
- *   - `INSERT … ON CONFLICT DO UPDATE` (duckdb.org/docs/stable/sql/statements/insert#on-conflict-clause)
- *     applies the version guard correctly, but costs grow with the table even when no key conflicts:
- *     ~170 ms at 100k rows, ~700 ms at 600k, against ~50 ms for a plain INSERT. UPDATE … FROM and
- *     DELETE + INSERT were slower still for the rows that do conflict.
- *   - A semi-join probe of the staged keys costs ~3.5 ms per 100k table rows (a scan of the key columns).
- *   So: probe how many staged keys exist. None → one plain INSERT. Otherwise the upsert runs only over
- *   the rows whose key exists, and a plain INSERT takes the rest; the `_synced_at` bump runs when the
- *   guard kept some rows. DuckDB has no `xmax`, so these counts are also how inserted and updated rows
- *   are told apart; staged soft deletes are classified by a join first (only when the batch has any).
+ * Stream tables have no PRIMARY KEY constraint (ddl.ts `keyed: false`); this loader keeps keys unique.
+ * DuckDB's key index (an ART) is held in memory in full and is not evicted: on the `medium` seed it
+ * took ~370 bytes per row (46 MB for 125k rows), ~470 MB on `large`, and maintaining it cost as much as
+ * the probe below. Every write goes through this loader, one connection at a time, so nothing else
+ * inserts between the probe and the insert.
+ *
+ * - Direct: a batch without repeated keys whose keys are all new (every backfill batch) is appended
+ *   straight into the stream table (chunkAppender.ts): 1.8 CPU-s against 2.4 through staging, which pays
+ *   for a second copy of every string (staging, then INSERT … SELECT). The keys are probed first: one
+ *   JSON text parameter per key column (5 000 list values bound one by one cost ~5 ms more), unnested
+ *   and hash-joined against the table's key columns, ~10 ms plus ~2 ms per 100k stored rows. Only when
+ *   the table has exactly the spec's columns (in any order: the chunk follows the table's). Values are
+ *   cast to the table's types by the appender as the merge's INSERT would; JSON text goes in as the row
+ *   builder produced it (JSON.stringify): DuckDB's JSON is VARCHAR to the appender, so it is not
+ *   re-parsed as the staging path's VARCHAR → JSON cast does.
+ * - Staging: a temp table, the appender, then the merge statements of merge.ts: how many staged keys
+ *   are stored (known already when the direct path probed). None → one plain INSERT. Otherwise
+ *   `UPDATE … FROM` the staged rows (same SET and version guard as Postgres' upsert), a plain INSERT of
+ *   the keys not stored, and the `_synced_at` bump when the guard kept some rows. DuckDB has no `xmax`,
+ *   so these counts are also how inserted and updated rows are told apart; staged soft deletes are
+ *   classified by a join first (only when the batch has any).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { EltError } from '../../errors.js';
 import type { ColumnType } from '../../schema/columnTypes.js';
 import type { Row } from '../../schema/rowBuilder.js';
 import type { TableSpec } from '../../schema/tableSpec.js';
@@ -41,7 +40,7 @@ import {
   stagedDeletesSql,
   syncedAtBumpSql,
   type TableRef,
-  upsertSql,
+  updateFromSql,
 } from '../sql/merge.js';
 import { toNumber } from '../sql/values.js';
 import type { BatchCounts } from '../sql/writeBatches.js';
@@ -75,32 +74,12 @@ const DIRECT: Record<ColumnType, Encoding> = {
   boolean: Encoding.Boolean,
 };
 
-/**
- * A direct append met a key the table already has. DuckDB aborted the transaction (it has no
- * savepoints), so the write must be rolled back and run again with every batch through staging, where
- * the merge handles existing keys.
- */
-export class DirectAppendRefused extends EltError {
-  constructor(table: string, cause: unknown) {
-    super(
-      `duckdb: ${table}: a key of the batch is already stored; the write is retried through staging`,
-      true,
-      {
-        cause,
-      },
-    );
-  }
-}
-
-/** The appender's unique-index error, raised on append or flush (DuckDB 1.5: "… violates primary key constraint"). */
-const KEY_VIOLATION = /violates (primary key|unique) constraint|duplicate key/i;
-
 interface MergeStatements {
   /** Staged keys already in the table. */
   probe: string;
   insertAll: string;
   insertNew: string;
-  upsertExisting: string;
+  updateExisting: string;
   bump: string;
   stagedDeletes: string;
 }
@@ -112,11 +91,15 @@ interface Compiled {
   staged: ChunkColumn[];
   /** `SELECT * … LIMIT 0` of the table: its column names in the table's order. */
   emptySelect: string;
+  /** Stored rows among keys given as text lists, one list parameter per key column. */
+  keyProbe: string;
   createStaging: string;
   dropStaging: string;
   plain: MergeStatements;
   deduped: MergeStatements;
   deletedIndex: number;
+  /** Positions of the key columns in a row. */
+  keyIndexes: number[];
 }
 
 function statements(ref: TableRef, source: string): MergeStatements {
@@ -124,7 +107,7 @@ function statements(ref: TableRef, source: string): MergeStatements {
     probe: `SELECT count(*) FROM (${byExistingKeySql(ref, source, true)}) AS e`,
     insertAll: insertSql(ref, source),
     insertNew: insertSql(ref, byExistingKeySql(ref, source, false)),
-    upsertExisting: upsertSql(ref, byExistingKeySql(ref, source, true)),
+    updateExisting: updateFromSql(ref, source),
     bump: syncedAtBumpSql(ref, source),
     stagedDeletes: stagedDeletesSql(ref, source),
   };
@@ -138,35 +121,46 @@ function compile(ref: TableRef): Compiled {
     direct: types.map((t) => DIRECT[t]),
     staged: types.map((t, value) => ({ value, encoding: STAGED[t] })),
     emptySelect: `SELECT * FROM ${qualifiedName(ref.dialect, ref.schema, ref.spec.name)} LIMIT 0`,
+    keyProbe: keyProbeSql(ref),
     createStaging: `CREATE OR REPLACE TEMP TABLE ${ref.dialect.quoteIdentifier(STAGING)} (${stagingColumnsSql(ref.dialect, ref.spec)})`,
     dropStaging: `DROP TABLE IF EXISTS ${staging}`,
     plain: statements(ref, sourceSql(ref, staging, false)),
     deduped: statements(ref, sourceSql(ref, staging, true)),
     deletedIndex: ref.spec.columns.findIndex((c) => c.name === '_deleted'),
+    keyIndexes: ref.spec.primaryKey.map((k) => ref.spec.columns.findIndex((c) => c.name === k)),
   };
+}
+
+function keyProbeSql(ref: TableRef): string {
+  const { dialect, schema, spec } = ref;
+  const q = (n: string) => dialect.quoteIdentifier(n);
+  const keys = spec.primaryKey.map(
+    (_, i) => `unnest(CAST(json(${dialect.param(i + 1)}) AS VARCHAR[])) AS ${q(`k${i}`)}`,
+  );
+  const on = spec.primaryKey.map((k, i) => {
+    const type = spec.columns.find((c) => c.name === k)!.type;
+    const given = `s.${q(`k${i}`)}`;
+    return `t.${q(k)} = ${type === 'text' ? given : `CAST(${given} AS ${dialect.columnType(type)})`}`;
+  });
+  return `SELECT count(*) FROM (SELECT ${keys.join(', ')}) AS s JOIN ${qualifiedName(dialect, schema, spec.name)} AS t ON ${on.join(' AND ')}`;
 }
 
 /** Loads batches into the tables of one schema; SQL is built once per spec object. */
 export class DuckDbBatchLoader {
   private readonly compiled = new WeakMap<TableSpec, Compiled>();
-  /** Tables whose last batch met existing keys: their next batch goes to staging without trying direct. */
-  private readonly hadExistingKeys = new Set<string>();
 
   constructor(
     private readonly dialect: Dialect,
     private readonly schema: string,
+    /** Whether a batch of new keys may be appended straight into its table (see the top of this file). */
+    private readonly direct: boolean,
   ) {}
 
-  /**
-   * Load `rows`; `tryDirect: false` forces staging (the retry after DirectAppendRefused). Throws
-   * DirectAppendRefused when DuckDB refused a direct append: the transaction is then aborted.
-   */
   async load(
     connection: DuckDBConnection,
     exec: SqlExecutor,
     spec: TableSpec,
     rows: readonly Row[],
-    tryDirect: boolean,
   ): Promise<BatchCounts> {
     let c = this.compiled.get(spec);
     if (!c) {
@@ -174,27 +168,25 @@ export class DuckDbBatchLoader {
       this.compiled.set(spec, c);
     }
     const keys = distinctKeyCount(spec, rows);
-    const eligible = tryDirect && keys === rows.length && !this.hadExistingKeys.has(spec.name);
-    const layout = eligible ? await this.tableLayout(connection, c, c.direct) : null;
-    if (layout) {
-      try {
+    let existing: number | undefined;
+    if (this.direct && keys === rows.length) {
+      existing = await this.storedKeys(exec, c, rows);
+      const layout = existing === 0 ? await this.tableLayout(connection, c, c.direct) : null;
+      if (layout) {
         await appendRows(connection, { table: spec.name, schema: this.schema }, spec, layout, rows, false);
-      } catch (err) {
-        if (!KEY_VIOLATION.test(err instanceof Error ? err.message : String(err))) throw err;
-        this.hadExistingKeys.add(spec.name);
-        throw new DirectAppendRefused(spec.name, err);
+        // All rows are new: a soft delete counts as deleted only (destination.ts, WriteStats).
+        let deleted = 0;
+        for (const row of rows) if (row[c.deletedIndex] === true) deleted++;
+        return { inserted: rows.length - deleted, updated: 0, deleted };
       }
-      // All rows are new: a soft delete counts as deleted only (destination.ts, WriteStats).
-      let deleted = 0;
-      for (const row of rows) if (row[c.deletedIndex] === true) deleted++;
-      return { inserted: rows.length - deleted, updated: 0, deleted };
     }
-    const counts = await this.loadStaged(connection, exec, c, rows, keys);
-    // Every key was new (inserted, or a new soft delete): the next batch may try the direct path again.
-    if (counts.updated === 0 && counts.inserted + counts.deleted === keys)
-      this.hadExistingKeys.delete(spec.name);
-    else this.hadExistingKeys.add(spec.name);
-    return counts;
+    return this.loadStaged(connection, exec, c, rows, keys, existing);
+  }
+
+  /** How many of the rows' keys (distinct) the table holds: a hash join of the keys against its key columns. */
+  private async storedKeys(exec: SqlExecutor, c: Compiled, rows: readonly Row[]): Promise<number> {
+    const lists = c.keyIndexes.map((i) => JSON.stringify(rows.map((r) => String(r[i]))));
+    return toNumber((await exec.query(c.keyProbe, lists)).rows[0]![0]);
   }
 
   /**
@@ -229,6 +221,8 @@ export class DuckDbBatchLoader {
     c: Compiled,
     rows: readonly Row[],
     keys: number,
+    /** Stored keys among the rows' when already probed (then the keys are distinct). */
+    known: number | undefined,
   ): Promise<BatchCounts> {
     const m = keys < rows.length ? c.deduped : c.plain;
     await exec.query(c.createStaging);
@@ -249,13 +243,13 @@ export class DuckDbBatchLoader {
         number,
       ];
     }
-    const existing = toNumber((await exec.query(m.probe)).rows[0]![0]);
+    const existing = known ?? toNumber((await exec.query(m.probe)).rows[0]![0]);
     let inserted = 0;
     let updated = 0;
     if (existing === 0) {
       inserted = (await exec.query(m.insertAll)).rowCount;
     } else {
-      updated = (await exec.query(m.upsertExisting)).rowCount;
+      updated = (await exec.query(m.updateExisting)).rowCount;
       if (existing < keys) inserted = (await exec.query(m.insertNew)).rowCount;
       // Rows the version guard kept were still seen now: raise their `_synced_at`.
       if (updated < existing) await exec.query(m.bump);

@@ -8,10 +8,22 @@ import type { TableSpec } from '../../schema/tableSpec.js';
 import { type Dialect, SEQ_COLUMN } from './dialect.js';
 import { qualifiedName } from './identifiers.js';
 
-export function createTableSql(dialect: Dialect, schema: string | null, spec: TableSpec): string {
+/**
+ * `keyed: false` leaves the PRIMARY KEY constraint out: the destination then keeps keys unique itself
+ * (DuckDB, whose key index costs more than it saves: see duckdbMerge.ts).
+ */
+export function createTableSql(
+  dialect: Dialect,
+  schema: string | null,
+  spec: TableSpec,
+  opts: { keyed?: boolean } = {},
+): string {
   const cols = spec.columns.map((c) => `${dialect.quoteIdentifier(c.name)} ${dialect.columnType(c.type)}`);
-  const pk = spec.primaryKey.map((k) => dialect.quoteIdentifier(k)).join(', ');
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(dialect, schema, spec.name)} (${cols.join(', ')}, PRIMARY KEY (${pk}))`;
+  if (opts.keyed !== false) {
+    const pk = spec.primaryKey.map((k) => dialect.quoteIdentifier(k)).join(', ');
+    cols.push(`PRIMARY KEY (${pk})`);
+  }
+  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(dialect, schema, spec.name)} (${cols.join(', ')})`;
 }
 
 export function addColumnSql(dialect: Dialect, schema: string | null, table: string, column: Column): string {

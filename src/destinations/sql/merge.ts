@@ -108,6 +108,21 @@ export function upsertSql(ref: TableRef, source: string, returning?: string): st
   );
 }
 
+/**
+ * The update of stored rows from `source` for tables without a key constraint (no ON CONFLICT): the
+ * same SET and guard as upsertSql; keys of `source` must be distinct. Rows of `source` whose key is not
+ * stored are ignored (insert them with insertSql over byExistingKeySql(…, false)).
+ */
+export function updateFromSql(ref: TableRef, source: string): string {
+  const { dialect, schema, spec } = ref;
+  const q = (n: string) => dialect.quoteIdentifier(n);
+  const set = nonKeyColumns(spec)
+    .map((n) => (n === '_synced_at' ? `${q(n)} = GREATEST(t.${q(n)}, s.${q(n)})` : `${q(n)} = s.${q(n)}`))
+    .join(', ');
+  const on = spec.primaryKey.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
+  return `UPDATE ${qualifiedName(dialect, schema, spec.name)} AS t SET ${set} FROM (${source}) AS s WHERE ${on} AND ${changeGuardSql(ref, 't', 's')}`;
+}
+
 /** A plain insert of `source` (callers make sure no key exists yet). */
 export function insertSql(ref: TableRef, source: string): string {
   const { dialect, schema, spec } = ref;

@@ -1,6 +1,6 @@
 /** DuckDB-only behaviour: one instance per file, durability across reopen, native U+0000, file locks. */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -156,13 +156,13 @@ describe('duckdb destination', () => {
     });
   });
 
-  it('retries a write through the merge when a batch of new-looking keys meets stored ones', async () => {
+  it('takes the merge when a batch of distinct keys meets stored ones (tables have no key index)', async () => {
     const file = join(dir, 'refused.duckdb');
     const spec = makeSpec('refused', [['v', 'text']]);
     await withDirect(file, [spec], (a) =>
       a.write([{ table: spec, rows: [makeRow(spec, { id: 'k1', v: 'new' }, { version: 2 })] }], []),
     );
-    // A destination that has seen no batch of this table tries the direct append first; k1 is stored.
+    // The batch's keys are distinct, so the loader probes them; k1 is stored, so the merge runs.
     const b = await DuckDbDestination.open(file, { directAppend: true });
     try {
       const stats = await b.write(
@@ -178,6 +178,7 @@ describe('duckdb destination', () => {
         [{ account: 'acct_1', stream: spec.stream, state: streamState(7) }],
       );
       expect(stats).toMatchObject({ inserted: 1, updated: 0, deleted: 0 });
+      expect((await b.tableCounts([spec.name])).map((c) => c.live)).toEqual([2]);
       const rows = await readTable(b, spec);
       expect(rows.get('k1')).toMatchObject({ v: 'new', _version: 2, _synced_at: 1_700_000_100 });
       expect(rows.get('k2')).toMatchObject({ v: 'fresh', _version: 1 });
@@ -187,6 +188,66 @@ describe('duckdb destination', () => {
     } finally {
       await b.close();
     }
+  });
+
+  it('keeps one row per key without a key constraint: replays, updates, the same id in a second account', async () => {
+    const file = join(dir, 'keyless.duckdb');
+    const spec = makeSpec('keyless', [['v', 'text']]);
+    await withDirect(file, [spec], async (d) => {
+      const batch = (v: string, version: number) => [
+        {
+          table: spec,
+          rows: [
+            makeRow(spec, { id: 'a', v }, { version }),
+            makeRow(spec, { id: 'b', v }, { version }),
+            makeRow(spec, { id: 'a', v }, { version, account: 'acct_2' }),
+          ],
+        },
+      ];
+      expect(await d.write(batch('one', 1), [])).toMatchObject({ inserted: 3, updated: 0 });
+      expect(await d.write(batch('one', 1), [])).toMatchObject({ inserted: 0, updated: 0 });
+      expect(await d.write(batch('two', 2), [])).toMatchObject({ inserted: 0, updated: 3 });
+      expect((await d.tableCounts([spec.name])).map((c) => [c.account, c.live])).toEqual([
+        ['acct_2', 1],
+        ['acct_conformance', 2],
+      ]);
+    });
+    // No index: its memory (~370 B per row) and upkeep were the point of leaving it out (duckdbMerge.ts).
+    const instance = await DuckDBInstance.create(file);
+    try {
+      const connection = await instance.connect();
+      const reader = await connection.runAndReadAll(
+        `SELECT count(*) FROM duckdb_constraints() WHERE table_name = '${spec.name}' AND constraint_type = 'PRIMARY KEY'`,
+      );
+      expect(reader.getRows()).toEqual([[0n]]);
+      connection.closeSync();
+    } finally {
+      instance.closeSync();
+    }
+  });
+
+  it('checkpoints after a write once unflushed data holds more memory than allowed', async () => {
+    const spec = makeSpec('ckpt', [['v', 'text']]);
+    const rows = Array.from({ length: 500 }, (_, i) =>
+      makeRow(spec, { id: `k${i}`, v: 'x'.repeat(100) }, { version: 1 }),
+    );
+    const walAfterWrite = async (name: string, checkpointMemoryBytes: number) => {
+      const file = join(dir, name);
+      const d = await DuckDbDestination.open(file, { checkpointMemoryBytes });
+      try {
+        await d.init();
+        await d.ensureTables([spec]);
+        await d.write([{ table: spec, rows }], []);
+        return await stat(`${file}.wal`).then(
+          (s) => s.size,
+          () => 0,
+        );
+      } finally {
+        await d.close();
+      }
+    };
+    expect(await walAfterWrite('ckpt-off.duckdb', 0)).toBeGreaterThan(0);
+    expect(await walAfterWrite('ckpt-on.duckdb', 1)).toBe(0);
   });
 
   it('explains a database file held by another process', async () => {

@@ -17,6 +17,7 @@ import {
   sourceSql,
   sweepSql,
   syncedAtBumpSql,
+  updateFromSql,
   upsertCountingSql,
   upsertSql,
 } from '../../../src/destinations/sql/merge.js';
@@ -86,6 +87,13 @@ describe('DDL', () => {
     expect(createTableSql(duckdbDialect, 'main', spec)).toContain('"created" TIMESTAMPTZ, "meta""data" JSON');
   });
 
+  it('leaves the key constraint out when asked (DuckDB keeps keys unique itself)', () => {
+    expect(createTableSql(duckdbDialect, 'main', spec, { keyed: false })).toBe(
+      'CREATE TABLE IF NOT EXISTS "main"."charges" ("id" VARCHAR, "amount" BIGINT, "created" TIMESTAMPTZ, "meta""data" JSON, ' +
+        '"_account" VARCHAR, "_synced_at" TIMESTAMPTZ, "_deleted" BOOLEAN, "_version" BIGINT)',
+    );
+  });
+
   it('maps decimals to numeric (Postgres) and DECIMAL(38,12) (DuckDB)', () => {
     expect(postgresDialect.columnType('decimal')).toBe('numeric');
     expect(duckdbDialect.columnType('decimal')).toBe('DECIMAL(38,12)');
@@ -140,6 +148,16 @@ describe('merge SQL', () => {
     expect(sql).toContain('"_synced_at" = GREATEST(t."_synced_at", EXCLUDED."_synced_at")');
     expect(sql).not.toContain('"id" = EXCLUDED');
     expect(sql).toContain('WHERE t."_version" <= EXCLUDED."_version"');
+  });
+
+  it('updates stored rows from a source without ON CONFLICT: same SET and guard as the upsert', () => {
+    const sql = updateFromSql(duck, 'SELECT 1');
+    expect(sql).toMatch(/^UPDATE "main"\."charges" AS t SET "amount" = s\."amount", /);
+    expect(sql).toContain('"_synced_at" = GREATEST(t."_synced_at", s."_synced_at")');
+    expect(sql).not.toContain('"id" = s."id",');
+    expect(sql).toContain(
+      'FROM (SELECT 1) AS s WHERE t."_account" = s."_account" AND t."id" = s."id" AND t."_version" <= s."_version" AND (',
+    );
   });
 
   it('counts inserted, updated and deleted rows from RETURNING', () => {
