@@ -31,8 +31,15 @@ export interface RetrySettings {
   maxRetryTimeMs: number;
 }
 
+/**
+ * 12 retries take ~2.5 min of backoff (0.5 s doubling to the 20 s cap) before a request is given up.
+ * 429s do not count (client.ts), so these are 5xx, resets, truncated bodies and timeouts; on a loaded
+ * machine ordinary slow responses add timeouts to the injected faults, and with 8 the faults e2e test
+ * (29% of attempts failing) lost a request now and then. A sync is a background job: waiting longer
+ * beats failing a stream.
+ */
 export const DEFAULT_RETRY: RetrySettings = {
-  retries: 8,
+  retries: 12,
   minTimeoutMs: 500,
   maxTimeoutMs: 20_000,
   maxRetryTimeMs: 15 * 60_000,
