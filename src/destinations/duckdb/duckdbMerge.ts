@@ -91,7 +91,7 @@ interface Compiled {
   staged: ChunkColumn[];
   /** `SELECT * … LIMIT 0` of the table: its column names in the table's order. */
   emptySelect: string;
-  /** Stored rows among keys given as text lists, one list parameter per key column. */
+  /** Stored rows among the given keys: one parameter per key column, a JSON array of its values as text. */
   keyProbe: string;
   createStaging: string;
   dropStaging: string;

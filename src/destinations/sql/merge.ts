@@ -30,6 +30,27 @@ function nonKeyColumns(spec: TableSpec): string[] {
   return spec.columns.map((c) => c.name).filter((n) => !spec.primaryKey.includes(n));
 }
 
+/** `t.k = s.k AND …` over the primary key: the stored row (alias `t`) of a source row (alias `s`). */
+function keyMatchSql({ dialect, spec }: TableRef): string {
+  const q = (n: string) => dialect.quoteIdentifier(n);
+  return spec.primaryKey.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
+}
+
+/**
+ * The SET list of an upsert or update from the row aliased `incoming`: every non-key column takes the
+ * incoming value, except `_synced_at`, which only rises (GREATEST with the stored row `t`).
+ */
+function assignmentsSql({ dialect, spec }: TableRef, incoming: string): string {
+  const q = (n: string) => dialect.quoteIdentifier(n);
+  return nonKeyColumns(spec)
+    .map((n) =>
+      n === '_synced_at'
+        ? `${q(n)} = GREATEST(t.${q(n)}, ${incoming}.${q(n)})`
+        : `${q(n)} = ${incoming}.${q(n)}`,
+    )
+    .join(', ');
+}
+
 /**
  * The staged rows converted to the target types, with the target's column names; deduplicated by key
  * when `dedupe` (the caller may skip it for a batch it knows has no repeated key: the window sort over
@@ -95,11 +116,7 @@ export function upsertSql(ref: TableRef, source: string, returning?: string): st
   const { dialect, schema, spec } = ref;
   const q = (n: string) => dialect.quoteIdentifier(n);
   const cols = spec.columns.map((c) => q(c.name)).join(', ');
-  const set = nonKeyColumns(spec)
-    .map((n) =>
-      n === '_synced_at' ? `${q(n)} = GREATEST(t.${q(n)}, EXCLUDED.${q(n)})` : `${q(n)} = EXCLUDED.${q(n)}`,
-    )
-    .join(', ');
+  const set = assignmentsSql(ref, 'EXCLUDED');
   const pk = spec.primaryKey.map(q).join(', ');
   const target = qualifiedName(dialect, schema, spec.name);
   return (
@@ -115,12 +132,7 @@ export function upsertSql(ref: TableRef, source: string, returning?: string): st
  */
 export function updateFromSql(ref: TableRef, source: string): string {
   const { dialect, schema, spec } = ref;
-  const q = (n: string) => dialect.quoteIdentifier(n);
-  const set = nonKeyColumns(spec)
-    .map((n) => (n === '_synced_at' ? `${q(n)} = GREATEST(t.${q(n)}, s.${q(n)})` : `${q(n)} = s.${q(n)}`))
-    .join(', ');
-  const on = spec.primaryKey.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
-  return `UPDATE ${qualifiedName(dialect, schema, spec.name)} AS t SET ${set} FROM (${source}) AS s WHERE ${on} AND ${changeGuardSql(ref, 't', 's')}`;
+  return `UPDATE ${qualifiedName(dialect, schema, spec.name)} AS t SET ${assignmentsSql(ref, 's')} FROM (${source}) AS s WHERE ${keyMatchSql(ref)} AND ${changeGuardSql(ref, 't', 's')}`;
 }
 
 /** A plain insert of `source` (callers make sure no key exists yet). */
@@ -133,8 +145,7 @@ export function insertSql(ref: TableRef, source: string): string {
 /** `source` narrowed to the keys the table already has (`existing`) or does not have yet. */
 export function byExistingKeySql(ref: TableRef, source: string, existing: boolean): string {
   const { dialect, schema, spec } = ref;
-  const q = (n: string) => dialect.quoteIdentifier(n);
-  const on = spec.primaryKey.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
+  const on = keyMatchSql(ref);
   return `SELECT * FROM (${source}) AS s WHERE ${existing ? '' : 'NOT '}EXISTS (SELECT 1 FROM ${qualifiedName(dialect, schema, spec.name)} AS t WHERE ${on})`;
 }
 
@@ -159,7 +170,7 @@ export function upsertCountingSql(ref: TableRef, source: string, insertedFlag: s
 export function stagedDeletesSql(ref: TableRef, source: string): string {
   const { dialect, schema, spec } = ref;
   const q = (n: string) => dialect.quoteIdentifier(n);
-  const on = spec.primaryKey.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
+  const on = keyMatchSql(ref);
   const firstKey = `t.${q(spec.primaryKey[0]!)}`;
   return (
     `SELECT count(*) FILTER (WHERE ${firstKey} IS NULL) AS new_deleted, ` +
@@ -172,7 +183,7 @@ export function stagedDeletesSql(ref: TableRef, source: string): string {
 export function syncedAtBumpSql(ref: TableRef, source: string): string {
   const { dialect, schema, spec } = ref;
   const q = (n: string) => dialect.quoteIdentifier(n);
-  const on = spec.primaryKey.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
+  const on = keyMatchSql(ref);
   const synced = q('_synced_at');
   return `UPDATE ${qualifiedName(dialect, schema, spec.name)} AS t SET ${synced} = s.${synced} FROM (${source}) AS s WHERE ${on} AND t.${synced} < s.${synced}`;
 }
