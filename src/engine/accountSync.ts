@@ -105,6 +105,9 @@ export async function syncAccount(
       },
     });
     for (const { unit } of units) scheduler.push(...unit.start());
+    // The endpoints with the most queued work go first for the account's global rate (rateBudget.ts).
+    const budget = ctx.client.budget(account.header);
+    budget.setPriority((endpoint) => scheduler.backlog(endpoint));
     // Every 5 s at debug level: queue, slots per endpoint, writer buffer and write times, request budget.
     const trace = setInterval(() => {
       ctx.log.debug(
@@ -123,6 +126,7 @@ export async function syncAccount(
       await scheduler.run();
     } finally {
       clearInterval(trace);
+      budget.setPriority(undefined);
     }
     await Promise.all(
       units.filter(({ unit }) => !scheduler.groupFailed(unit.group)).map(({ unit }) => unit.settled()),

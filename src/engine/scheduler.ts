@@ -27,6 +27,8 @@ export class Scheduler {
   private readonly queue: Task[] = [];
   private inFlight = 0;
   private readonly perEndpoint = new Map<string, number>();
+  /** Queued tasks per endpoint. */
+  private readonly queuedPerEndpoint = new Map<string, number>();
   private readonly failedGroups = new Set<string>();
   private readonly abort = new AbortController();
   private fatal: unknown;
@@ -37,8 +39,24 @@ export class Scheduler {
   }
 
   push(...tasks: Task[]): void {
-    for (const t of tasks) if (!this.failedGroups.has(t.group)) this.queue.push(t);
+    for (const t of tasks) {
+      if (this.failedGroups.has(t.group)) continue;
+      this.queue.push(t);
+      this.count(this.queuedPerEndpoint, t.endpoint, 1);
+    }
     this.wake?.();
+  }
+
+  /**
+   * Work known for `endpoint`: tasks queued plus running. The rate budget ranks endpoints by it
+   * (rateBudget.ts, priority): the endpoint with the longest queue is the one the run waits for.
+   */
+  backlog(endpoint: string): number {
+    return (this.queuedPerEndpoint.get(endpoint) ?? 0) + (this.perEndpoint.get(endpoint) ?? 0);
+  }
+
+  private count(map: Map<string, number>, endpoint: string, delta: number): void {
+    map.set(endpoint, (map.get(endpoint) ?? 0) + delta);
   }
 
   /** What is queued and running now, per endpoint: for periodic debug logs (where does the time go?). */
@@ -79,6 +97,7 @@ export class Scheduler {
         continue;
       }
       this.queue.splice(i, 1);
+      this.count(this.queuedPerEndpoint, t.endpoint, -1);
       this.start(t);
     }
     // Free slots with an empty queue: ask for more work (window splits) without waiting for a task to end.
@@ -93,7 +112,7 @@ export class Scheduler {
 
   private start(t: Task): void {
     this.inFlight++;
-    this.perEndpoint.set(t.endpoint, (this.perEndpoint.get(t.endpoint) ?? 0) + 1);
+    this.count(this.perEndpoint, t.endpoint, 1);
     t.run(this.abort.signal)
       .then((next) => {
         if (next && !this.failedGroups.has(t.group)) this.push(...next);
@@ -108,13 +127,14 @@ export class Scheduler {
         if (!this.failedGroups.has(t.group)) {
           this.failedGroups.add(t.group);
           for (let k = this.queue.length - 1; k >= 0; k--)
-            if (this.queue[k]!.group === t.group) this.queue.splice(k, 1);
+            if (this.queue[k]!.group === t.group)
+              this.count(this.queuedPerEndpoint, this.queue.splice(k, 1)[0]!.endpoint, -1);
           this.opts.onGroupFailed?.(t.group, err);
         }
       })
       .finally(() => {
         this.inFlight--;
-        this.perEndpoint.set(t.endpoint, (this.perEndpoint.get(t.endpoint) ?? 1) - 1);
+        this.count(this.perEndpoint, t.endpoint, -1);
         this.wake?.();
       });
   }

@@ -59,6 +59,34 @@ describe('Scheduler', () => {
     expect(ran).toEqual(['good']);
   });
 
+  it('reports each endpoint’s backlog (queued + running), dropping a failed group’s queue', async () => {
+    const gate = deferred();
+    const s = new Scheduler({ concurrency: 2, perEndpoint: 1, classify: () => 'group' });
+    const task = (endpoint: string, group: string, fail = false): Task => ({
+      endpoint,
+      group,
+      run: () => gate.promise.then(() => (fail ? Promise.reject(new Error('boom')) : undefined)),
+    });
+    s.push(
+      task('kids', 'k', true),
+      task('kids', 'k'),
+      task('kids', 'k'),
+      task('list', 'l'),
+      task('list', 'l'),
+    );
+    expect(s.backlog('kids')).toBe(3);
+    expect(s.backlog('list')).toBe(2);
+    const run = s.run();
+    // One of each running (per-endpoint cap 1), the rest queued: the counts do not change by starting.
+    expect(s.snapshot().inFlight).toBe(2);
+    expect(s.backlog('kids')).toBe(3);
+    gate.resolve();
+    await run;
+    expect(s.backlog('kids')).toBe(0);
+    expect(s.backlog('list')).toBe(0);
+    expect(s.backlog('other')).toBe(0);
+  });
+
   it('a fatal error rejects run()', async () => {
     const gate = deferred();
     const s = new Scheduler({ concurrency: 2, perEndpoint: 2, classify: () => 'fatal' });

@@ -26,6 +26,58 @@ function maxInWindow(times: number[], ms = 1000): number {
   return best;
 }
 
+/**
+ * A simulated clock for concurrent requests: `sleep` queues a timer and `run` fires timers in time order,
+ * letting every woken request run (microtasks and I/O callbacks) before the next timer.
+ */
+function eventClock() {
+  let t = 0;
+  let seq = 0;
+  const timers: { at: number; seq: number; fire: () => void }[] = [];
+  return {
+    now: () => t,
+    sleep: (ms: number) => new Promise<void>((fire) => timers.push({ at: t + ms, seq: seq++, fire })),
+    async run(until: number): Promise<void> {
+      for (;;) {
+        await new Promise((r) => setImmediate(r));
+        timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+        const next = timers.shift();
+        if (!next || next.at > until) return;
+        t = Math.max(t, next.at);
+        next.fire();
+      }
+    },
+  };
+}
+
+/**
+ * Four endpoints, five requests in flight on each (40–80 ms each after the grant), for `seconds` of
+ * simulated time: demand is twice the global rate. Returns grants per endpoint and all grant times.
+ */
+async function contend(b: RateBudget, clock: ReturnType<typeof eventClock>, seconds: number) {
+  const grants: Record<string, number> = { lo1: 0, lo2: 0, lo3: 0, hi: 0 };
+  let seed = 7;
+  // Deterministic latency jitter, 40–80 ms, so that no endpoint wins every tie by start order.
+  const latency = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return 40 + (seed / 2147483648) * 40;
+  };
+  const times: number[] = [];
+  const end = seconds * 1000;
+  const worker = async (endpoint: string) => {
+    while (clock.now() < end) {
+      await b.acquire(endpoint);
+      if (clock.now() >= end) return;
+      grants[endpoint]!++;
+      times.push(clock.now());
+      await clock.sleep(latency());
+    }
+  };
+  for (const e of Object.keys(grants)) for (let i = 0; i < 5; i++) void worker(e);
+  await clock.run(end);
+  return { grants, times };
+}
+
 describe('RateBudget', () => {
   it('holds one endpoint to its per-endpoint rate and uses it fully', async () => {
     const clock = fakeClock();
@@ -51,6 +103,30 @@ describe('RateBudget', () => {
     }
     expect(maxInWindow(times)).toBeLessThanOrEqual(101);
     expect(600 / (clock.now() / 1000)).toBeGreaterThan(60);
+  });
+
+  it('gives the global rate to the most urgent endpoint first, and the rest to the others', async () => {
+    const clock = eventClock();
+    const b = new RateBudget({ globalRate: 40, endpointRate: 20, headroom: 1, ...clock });
+    b.setPriority((e) => (e === 'hi' ? 10 : 0));
+    const { grants, times } = await contend(b, clock, 20);
+    // `hi` runs at its own limit (20/s), the others share what the global limit leaves (20/s).
+    expect(grants.hi! / 20).toBeGreaterThan(19);
+    const others = grants.lo1! + grants.lo2! + grants.lo3!;
+    expect(others / 20).toBeGreaterThan(18);
+    expect(Math.min(grants.lo1!, grants.lo2!, grants.lo3!) / 20).toBeGreaterThan(4);
+    expect(maxInWindow(times)).toBeLessThanOrEqual(41);
+  });
+
+  it('without priorities, competing endpoints share the global rate', async () => {
+    const clock = eventClock();
+    const b = new RateBudget({ globalRate: 40, endpointRate: 20, headroom: 1, ...clock });
+    const { grants, times } = await contend(b, clock, 20);
+    // What the priority changes: first come, first served, `hi` (started last) gets a third of what is
+    // left after the first endpoint took its 20/s.
+    expect(grants.hi! / 20).toBeLessThan(15);
+    expect((grants.hi! + grants.lo1! + grants.lo2! + grants.lo3!) / 20).toBeGreaterThan(38);
+    expect(maxInWindow(times)).toBeLessThanOrEqual(41);
   });
 
   it('slows the limiter a 429 names, then recovers', () => {
