@@ -50,8 +50,9 @@ export const ConfigSchema = z.object({
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
       .default('stripe'),
     /**
-     * DuckDB: cap on its buffer pool (e.g. `300MB`, `1GB`); DuckDB's own default is 80% of RAM, and it
-     * caches table blocks up to it. Keep it well above a batch plus the WAL size that triggers a checkpoint.
+     * DuckDB: cap on its buffer pool (e.g. `300MB`, `1GB`); 512MB for a database file when unset
+     * (duckdbDestination.ts, DEFAULT_FILE_MEMORY_LIMIT). Keep it well above the 128 MB of unflushed data
+     * the destination checkpoints at.
      */
     duckdbMemoryLimit: z
       .string()

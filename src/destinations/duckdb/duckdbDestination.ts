@@ -27,7 +27,7 @@ import { DUCKDB_MAX_IDENTIFIER, duckdbDialect } from './duckdbDialect.js';
 import { wrapDuckDbError } from './duckdbErrors.js';
 import { DuckDbExecutor, Serial } from './duckdbExecutor.js';
 import { DuckDbBatchLoader } from './duckdbMerge.js';
-import { acquireInstance, type InstanceLease } from './instanceCache.js';
+import { acquireInstance, type InstanceLease, MEMORY } from './instanceCache.js';
 
 const SCHEMA = 'main';
 
@@ -93,14 +93,17 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   default_block_size: '16384',
 };
 
-/*
- * No `memory_limit` by default. DuckDB's (80% of RAM) lets its buffer pool cache table blocks, so a sync
- * into a large file holds a few hundred MB in the pool (most of the 1.6 GB peak on `large`). With the
- * WAL-size checkpoint alone a tight limit was not safe (data written since the last checkpoint cannot be
- * evicted: "failed to pin block" at 256 MB in an incremental merge, at 128 MB in a backfill commit). Since
- * checkpointIfLarge bounds that data, `large` ran to the end with 256 MB (894 MB peak RSS, ~7% slower),
- * measured once; `settings` (DUCKDB_MEMORY_LIMIT) sets one for memory-constrained hosts.
+/**
+ * `memory_limit` for a database file (not `:memory:`, which has no file to evict pages to): DuckDB's
+ * default, 80% of RAM, lets its buffer pool keep every block it has read or written, and a sync touches
+ * the whole file (checkpoints rewrite each table's open row group, key probes scan key columns), so
+ * resident memory grew with the file: 1.6–1.9 GB peak on the `large` seed (1.25M rows) against a JS
+ * heap of 30–150 MB. Capped, DuckDB evicts clean pages and spills to `<file>.tmp`. Data written since
+ * the last checkpoint cannot be evicted, which is why checkpointIfLarge keeps it under 128 MB: with the
+ * WAL-size checkpoint alone, 256 MB failed ("failed to pin block") in an incremental merge.
+ * DUCKDB_MEMORY_LIMIT (`settings.memory_limit`) overrides it.
  */
+export const DEFAULT_FILE_MEMORY_LIMIT = '512MB';
 
 export class DuckDbDestination implements Destination {
   readonly capabilities: DestinationCapabilities = {
@@ -125,7 +128,9 @@ export class DuckDbDestination implements Destination {
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbDestination> {
     let lease: InstanceLease;
     try {
-      lease = await acquireInstance(path, { ...DEFAULT_SETTINGS, ...opts.settings });
+      const fileDefaults: Record<string, string> =
+        path === MEMORY ? {} : { memory_limit: DEFAULT_FILE_MEMORY_LIMIT };
+      lease = await acquireInstance(path, { ...DEFAULT_SETTINGS, ...fileDefaults, ...opts.settings });
     } catch (err) {
       throw wrapDuckDbError(err, `opening ${path}`);
     }

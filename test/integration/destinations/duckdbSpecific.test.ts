@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbDestination } from '../../../src/destinations/duckdb/duckdbDestination.js';
-import { openInstanceCount } from '../../../src/destinations/duckdb/instanceCache.js';
+import { acquireInstance, openInstanceCount } from '../../../src/destinations/duckdb/instanceCache.js';
 import { EltError } from '../../../src/errors.js';
 import type { TableSpec } from '../../../src/schema/tableSpec.js';
 import { makeRow, makeSpec, readTable, streamState } from './conformanceHelpers.js';
@@ -248,6 +248,25 @@ describe('duckdb destination', () => {
     };
     expect(await walAfterWrite('ckpt-off.duckdb', 0)).toBeGreaterThan(0);
     expect(await walAfterWrite('ckpt-on.duckdb', 1)).toBe(0);
+  });
+
+  it('caps DuckDB memory for a database file unless configured', async () => {
+    const limitOf = async (path: string, settings?: Record<string, string>) => {
+      const d = await DuckDbDestination.open(path, { settings });
+      // The destination's instance, shared through the per-file cache (a private one for :memory:).
+      const lease = await acquireInstance(path, {});
+      try {
+        const c = await lease.instance.connect();
+        const r = await c.runAndReadAll(`SELECT current_setting('memory_limit')`);
+        c.closeSync();
+        return String(r.getRows()[0]![0]);
+      } finally {
+        lease.release();
+        await d.close();
+      }
+    };
+    expect(await limitOf(join(dir, 'limit-default.duckdb'))).toBe('488.2 MiB'); // 512 MB
+    expect(await limitOf(join(dir, 'limit-set.duckdb'), { memory_limit: '1GB' })).toBe('953.6 MiB');
   });
 
   it('explains a database file held by another process', async () => {
