@@ -42,7 +42,8 @@ class Gcra {
     this.rate = ceiling;
   }
 
-  private get interval(): number {
+  /** Milliseconds between requests at the current rate. */
+  get interval(): number {
     return 1000 / this.rate;
   }
 
@@ -80,16 +81,8 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
   });
 
 interface Waiter {
-  endpoint: string;
-  limiter: Gcra;
   /** When its current sleep ends (ms, on `now`'s clock). */
   wakeAt: number;
-}
-
-/** The requests waiting for one endpoint. */
-interface EndpointWaiters {
-  limiter: Gcra;
-  waiters: Set<Waiter>;
 }
 
 /**
@@ -102,7 +95,7 @@ const MIN_PRIORITY_INTERVAL_MS = 2;
 export class RateBudget {
   private readonly global: Gcra;
   /** Requests waiting in `acquire`, by endpoint, for priority decisions. */
-  private readonly waiting = new Map<string, EndpointWaiters>();
+  private readonly waiting = new Map<string, Set<Waiter>>();
   private priority: ((endpoint: string) => number) | undefined;
   private readonly endpoints = new Map<string, Gcra>();
   private readonly now: () => number;
@@ -145,23 +138,24 @@ export class RateBudget {
 
   /** Wait until a request to `endpoint` fits both limits, then count it. */
   async acquire(endpoint: string, signal?: AbortSignal): Promise<void> {
-    const me: Waiter = { endpoint, limiter: this.endpoint(endpoint), wakeAt: 0 };
-    let group = this.waiting.get(endpoint);
-    if (!group) {
-      group = { limiter: me.limiter, waiters: new Set() };
-      this.waiting.set(endpoint, group);
+    const limiter = this.endpoint(endpoint);
+    const me: Waiter = { wakeAt: 0 };
+    let waiters = this.waiting.get(endpoint);
+    if (!waiters) {
+      waiters = new Set();
+      this.waiting.set(endpoint, waiters);
     }
-    group.waiters.add(me);
+    waiters.add(me);
     try {
       for (;;) {
         signal?.throwIfAborted();
         const now = this.now();
-        let wait = Math.max(this.global.wait(now), me.limiter.wait(now));
+        let wait = Math.max(this.global.wait(now), limiter.wait(now));
         if (wait <= 0) {
-          const yieldMs = this.moreUrgentDue(me, now);
+          const yieldMs = this.moreUrgentDue(endpoint, now);
           if (yieldMs === undefined) {
             this.global.take(now);
-            me.limiter.take(now);
+            limiter.take(now);
             this.granted++;
             return;
           }
@@ -172,28 +166,28 @@ export class RateBudget {
         await this.sleep(wait, signal);
       }
     } finally {
-      group.waiters.delete(me);
-      if (group.waiters.size === 0 && this.waiting.get(endpoint) === group) this.waiting.delete(endpoint);
+      waiters.delete(me);
+      if (waiters.size === 0 && this.waiting.get(endpoint) === waiters) this.waiting.delete(endpoint);
     }
   }
 
   /**
    * Milliseconds until a waiting request of a higher-priority endpoint goes, if that is within one
-   * global interval: its endpoint's limit lets it go by then and it wakes by then (then `me` leaves it
-   * the global slot). Undefined when `me` may take the slot now. Cost: one look per endpoint waiting,
+   * global interval: its endpoint's limit lets it go by then and it wakes by then (then a request to
+   * `endpoint` leaves it the global slot). Undefined when it may take the slot now. Cost: one look per endpoint waiting,
    * and per urgent endpoint at its waiters until one that wakes in time.
    */
-  private moreUrgentDue(me: Waiter, now: number): number | undefined {
+  private moreUrgentDue(endpoint: string, now: number): number | undefined {
     const priority = this.priority;
-    const horizon = 1000 / this.global.rate;
+    const horizon = this.global.interval;
     if (!priority || this.waiting.size < 2 || horizon < MIN_PRIORITY_INTERVAL_MS) return undefined;
-    const mine = priority(me.endpoint);
+    const mine = priority(endpoint);
     let due: number | undefined;
-    for (const [endpoint, group] of this.waiting) {
-      if (endpoint === me.endpoint || priority(endpoint) <= mine) continue;
-      const ready = group.limiter.wait(now);
+    for (const [other, waiters] of this.waiting) {
+      if (other === endpoint || priority(other) <= mine) continue;
+      const ready = this.endpoint(other).wait(now);
       if (ready > horizon) continue;
-      for (const w of group.waiters) {
+      for (const w of waiters) {
         if (w.wakeAt - now > horizon) continue;
         const at = Math.max(ready, w.wakeAt - now, 0);
         if (due === undefined || at < due) due = at;
