@@ -83,9 +83,14 @@ export interface Destination {
   ensureTables(tables: readonly TableSpec[], signal?: AbortSignal): Promise<void>;
   /**
    * Merge the batches and save `state` — atomically where `transactional`. Idempotent: writing the same
-   * batches again changes nothing. Resolves only after the data is durable.
+   * batches again changes nothing. Resolves when the data is durable, or (a destination that groups
+   * commits, DuckDB) when it is part of a transaction that will commit it with its state: durable by
+   * `flush`, by any other call, or within a bounded time. If such a transaction fails, writes that had
+   * resolved are lost with their state, and every later `write` and `flush` fails.
    */
   write(batches: readonly Batch[], state: readonly StateRecord[], signal?: AbortSignal): Promise<WriteStats>;
+  /** Resolves when every write that has resolved is durable. */
+  flush(signal?: AbortSignal): Promise<void>;
   readState(signal?: AbortSignal): Promise<StateRecord[]>;
   /** Delete state records (reset of streams). */
   clearState(keys: readonly { account: string; stream: string }[], signal?: AbortSignal): Promise<void>;

@@ -129,14 +129,15 @@ export class BatchWriter {
     await this.add('', [], updates);
   }
 
-  /** Write everything buffered and wait for it. */
+  /** Write everything buffered and wait until it is durable (Destination.flush). */
   async flush(): Promise<void> {
     for (;;) {
       if (this.flushing) await this.flushing;
       this.throwIfFailed();
-      if (this.buffered === 0 && this.updates.length === 0 && ![...this.work.values()].some(hasWork)) return;
+      if (this.buffered === 0 && this.updates.length === 0 && ![...this.work.values()].some(hasWork)) break;
       this.kick();
     }
+    await this.destination.flush(this.opts.signal);
   }
 
   private kick(): void {

@@ -145,6 +145,18 @@ function keyProbeSql(ref: TableRef): string {
   return `SELECT count(*) FROM (SELECT ${keys.join(', ')}) AS s JOIN ${qualifiedName(dialect, schema, spec.name)} AS t ON ${on.join(' AND ')}`;
 }
 
+/**
+ * Where the rows a load appends stand against the open commit group's row-group boundary
+ * (duckdbDestination.ts, "Group commit"): `room` rows of `table` still fit before the boundary; a direct
+ * append of more is split there, `commit` called between the two parts, and every appended row counted
+ * with `appended`.
+ */
+export interface RowGroupBudget {
+  room(table: string): number;
+  commit(): Promise<void>;
+  appended(table: string, rows: number): void;
+}
+
 /** Loads batches into the tables of one schema; SQL is built once per spec object. */
 export class DuckDbBatchLoader {
   private readonly compiled = new WeakMap<TableSpec, Compiled>();
@@ -161,6 +173,7 @@ export class DuckDbBatchLoader {
     exec: SqlExecutor,
     spec: TableSpec,
     rows: readonly Row[],
+    budget?: RowGroupBudget,
   ): Promise<BatchCounts> {
     let c = this.compiled.get(spec);
     if (!c) {
@@ -173,14 +186,28 @@ export class DuckDbBatchLoader {
       existing = await this.storedKeys(exec, c, rows);
       const layout = existing === 0 ? await this.tableLayout(connection, c, c.direct) : null;
       if (layout) {
-        await appendRows(connection, { table: spec.name, schema: this.schema }, spec, layout, rows, false);
+        const target = { table: spec.name, schema: this.schema };
+        const room = budget?.room(spec.name) ?? Number.POSITIVE_INFINITY;
+        if (budget && room > 0 && room < rows.length) {
+          // The first part completes the group's row group and commits with it; the rest opens the next
+          // group. Those first rows are then stored before this write's state: harmless, a replay merges
+          // them (the write is idempotent).
+          await appendRows(connection, target, spec, layout, rows.slice(0, room), false);
+          budget.appended(spec.name, room);
+          await budget.commit();
+          await appendRows(connection, target, spec, layout, rows.slice(room), false);
+          budget.appended(spec.name, rows.length - room);
+        } else {
+          await appendRows(connection, target, spec, layout, rows, false);
+          budget?.appended(spec.name, rows.length);
+        }
         // All rows are new: a soft delete counts as deleted only (destination.ts, WriteStats).
         let deleted = 0;
         for (const row of rows) if (row[c.deletedIndex] === true) deleted++;
         return { inserted: rows.length - deleted, updated: 0, deleted };
       }
     }
-    return this.loadStaged(connection, exec, c, rows, keys, existing);
+    return this.loadStaged(connection, exec, c, rows, keys, existing, budget);
   }
 
   /** How many of the rows' keys (distinct) the table holds: a hash join of the keys against its key columns. */
@@ -223,6 +250,7 @@ export class DuckDbBatchLoader {
     keys: number,
     /** Stored keys among the rows' when already probed (then the keys are distinct). */
     known: number | undefined,
+    budget: RowGroupBudget | undefined,
   ): Promise<BatchCounts> {
     const m = keys < rows.length ? c.deduped : c.plain;
     await exec.query(c.createStaging);
@@ -255,6 +283,7 @@ export class DuckDbBatchLoader {
       if (updated < existing) await exec.query(m.bump);
     }
     await exec.query(c.dropStaging);
+    budget?.appended(c.ref.spec.name, inserted);
     return {
       inserted: inserted - newDeleted,
       updated: updated - changedDeleted,

@@ -231,6 +231,11 @@ export class PostgresDestination implements Destination {
     return this.lz4;
   }
 
+  /** Every write commits before it resolves: nothing to do. */
+  async flush(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+  }
+
   readState(signal?: AbortSignal): Promise<StateRecord[]> {
     return this.withClient('reading state', signal, (exec) => readStateRecords(exec, this.schema));
   }

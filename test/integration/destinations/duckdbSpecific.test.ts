@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbDestination } from '../../../src/destinations/duckdb/duckdbDestination.js';
+import { DuckDbDestination, ROW_GROUP_SIZE } from '../../../src/destinations/duckdb/duckdbDestination.js';
 import { acquireInstance, openInstanceCount } from '../../../src/destinations/duckdb/instanceCache.js';
 import { EltError } from '../../../src/errors.js';
 import type { TableSpec } from '../../../src/schema/tableSpec.js';
@@ -90,6 +90,59 @@ describe('duckdb destination', () => {
       conn.closeSync();
     } finally {
       inst.closeSync();
+    }
+  });
+
+  it('appends strings of every length and encoding exactly, across chunks, on both load paths', async () => {
+    const file = join(dir, 'strings.duckdb');
+    const spec = makeSpec('strs', [
+      ['v', 'text'],
+      ['j', 'json'],
+    ]);
+    // Lengths around the 12-byte inline limit and the 4-byte prefix, multi-byte characters split
+    // across that limit, U+0000, and a long value; 5 000 rows make three 2 048-row chunks.
+    const samples = [
+      '',
+      'a',
+      'abcd',
+      'abcdefghijkl',
+      'abcdefghijklm',
+      'ünïcödé',
+      'ab€€€€',
+      'abcdefghijk€',
+      '😀😀😀😀',
+      'x\u0000y\u0000z and more than twelve',
+      '日本語のテキストです',
+      'z'.repeat(5_000),
+    ];
+    const value = (i: number): string | null =>
+      i % 17 === 5 ? null : `${samples[i % samples.length]}${i % 3 === 0 ? '' : `#${i}`}`;
+    const rows = (n: number, suffix: string) =>
+      Array.from({ length: n }, (_, i) => {
+        const v = value(i);
+        return makeRow(
+          spec,
+          { id: `k${i}`, v: v === null ? null : v + suffix, j: v === null ? null : JSON.stringify({ v }) },
+          { version: suffix === '' ? 1 : 2 },
+        );
+      });
+    const d = await DuckDbDestination.open(file);
+    try {
+      await d.init();
+      await d.ensureTables([spec]);
+      await d.write([{ table: spec, rows: rows(5_000, '') }], []); // new keys: straight into the table
+      let stored = await readTable(d, spec);
+      for (let i = 0; i < 5_000; i++) expect(stored.get(`k${i}`)?.v ?? null).toBe(value(i));
+      await d.write([{ table: spec, rows: rows(5_000, '!') }], []); // stored keys: staging and merge
+      stored = await readTable(d, spec);
+      for (let i = 0; i < 5_000; i++) {
+        const v = value(i);
+        expect(stored.get(`k${i}`)?.v ?? null).toBe(v === null ? null : `${v}!`);
+        const j = stored.get(`k${i}`)?.j ?? null;
+        expect(j === null ? null : JSON.parse(String(j))).toEqual(v === null ? null : { v });
+      }
+    } finally {
+      await d.close();
     }
   });
 
@@ -226,7 +279,7 @@ describe('duckdb destination', () => {
     }
   });
 
-  it('checkpoints after a write once unflushed data holds more memory than allowed', async () => {
+  it('checkpoints after a commit once unflushed data holds more memory than allowed', async () => {
     const spec = makeSpec('ckpt', [['v', 'text']]);
     const rows = Array.from({ length: 500 }, (_, i) =>
       makeRow(spec, { id: `k${i}`, v: 'x'.repeat(100) }, { version: 1 }),
@@ -238,6 +291,7 @@ describe('duckdb destination', () => {
         await d.init();
         await d.ensureTables([spec]);
         await d.write([{ table: spec, rows }], []);
+        await d.flush();
         return await stat(`${file}.wal`).then(
           (s) => s.size,
           () => 0,
@@ -248,6 +302,135 @@ describe('duckdb destination', () => {
     };
     expect(await walAfterWrite('ckpt-off.duckdb', 0)).toBeGreaterThan(0);
     expect(await walAfterWrite('ckpt-on.duckdb', 1)).toBe(0);
+  });
+
+  describe('group commit', () => {
+    /** Rows of `spec` visible to another connection of the same instance: what has been committed. */
+    const committed = async (file: string, table: string): Promise<number> => {
+      const lease = await acquireInstance(file, {});
+      try {
+        const c = await lease.instance.connect();
+        try {
+          const r = await c.runAndReadAll(`SELECT count(*) FROM main."${table}"`);
+          return Number(r.getRows()[0]![0]);
+        } finally {
+          c.closeSync();
+        }
+      } finally {
+        lease.release();
+      }
+    };
+    const rowsOf = (spec: TableSpec, from: number, count: number, v: unknown = 'x') =>
+      Array.from({ length: count }, (_, i) =>
+        makeRow(spec, { id: `k${from + i}`, v: v as string }, { version: 1 }),
+      );
+
+    it('commits consecutive writes together, with their state, on flush or any other call', async () => {
+      const file = join(dir, 'group.duckdb');
+      const spec = makeSpec('grouped', [['v', 'text']]);
+      const d = await DuckDbDestination.open(file, { groupCommitMs: 60_000 });
+      try {
+        await d.init();
+        await d.ensureTables([spec]);
+        const state = (n: number) => [{ account: 'acct_1', stream: 'grouped', state: streamState(n) }];
+        await d.write([{ table: spec, rows: rowsOf(spec, 0, 10) }], state(1));
+        await d.write([{ table: spec, rows: rowsOf(spec, 10, 10) }], state(2));
+        expect(await committed(file, spec.name)).toBe(0);
+        await d.flush();
+        expect(await committed(file, spec.name)).toBe(20);
+        await d.write([{ table: spec, rows: rowsOf(spec, 20, 5) }], state(3));
+        expect(await committed(file, spec.name)).toBe(20);
+        // Any other call commits first: it sees, and leaves durable, what the writes did.
+        expect((await d.readState()).find((r) => r.stream === 'grouped')?.state).toEqual(streamState(3));
+        expect(await committed(file, spec.name)).toBe(25);
+      } finally {
+        await d.close();
+      }
+    });
+
+    it('commits a group by itself once it is old enough, also when no write follows', async () => {
+      const file = join(dir, 'group-timer.duckdb');
+      const spec = makeSpec('timed', [['v', 'text']]);
+      const d = await DuckDbDestination.open(file, { groupCommitMs: 100 });
+      try {
+        await d.init();
+        await d.ensureTables([spec]);
+        await d.write([{ table: spec, rows: rowsOf(spec, 0, 3) }], []);
+        expect(await committed(file, spec.name)).toBe(0);
+        const until = Date.now() + 5_000;
+        while ((await committed(file, spec.name)) === 0 && Date.now() < until)
+          await new Promise((r) => setTimeout(r, 25));
+        expect(await committed(file, spec.name)).toBe(3);
+      } finally {
+        await d.close();
+      }
+    });
+
+    it('commits exactly at a row-group boundary, splitting the write that crosses it', async () => {
+      const file = join(dir, 'group-boundary.duckdb');
+      const spec = makeSpec('boundary', [['v', 'text']]);
+      const d = await DuckDbDestination.open(file, { groupCommitMs: 60_000 });
+      try {
+        await d.init();
+        await d.ensureTables([spec]);
+        const first = ROW_GROUP_SIZE - 1_000;
+        await d.write([{ table: spec, rows: rowsOf(spec, 0, first) }], []);
+        expect(await committed(file, spec.name)).toBe(0);
+        await d.write([{ table: spec, rows: rowsOf(spec, first, 3_000) }], []);
+        // The first 1 000 rows of the second write completed the row group and committed with it.
+        expect(await committed(file, spec.name)).toBe(ROW_GROUP_SIZE);
+        await d.flush();
+        expect(await committed(file, spec.name)).toBe(first + 3_000);
+        const rows = await readTable(d, spec);
+        expect(rows.size).toBe(first + 3_000);
+      } finally {
+        await d.close();
+      }
+    });
+
+    it('fails every later write and flush once a group rolls back writes that had resolved', async () => {
+      const file = join(dir, 'group-lost.duckdb');
+      const spec = makeSpec('lost', [['v', 'text']]);
+      const d = await DuckDbDestination.open(file, { groupCommitMs: 60_000 });
+      try {
+        await d.init();
+        await d.ensureTables([spec]);
+        await d.write(
+          [{ table: spec, rows: rowsOf(spec, 0, 5) }],
+          [{ account: 'acct_1', stream: 'lost', state: streamState(7) }],
+        );
+        // A number where text belongs: the append fails, and the group with it.
+        const bad = await d
+          .write([{ table: spec, rows: rowsOf(spec, 5, 1, 42) }], [])
+          .catch((e: unknown) => e);
+        expect(bad).toBeInstanceOf(EltError);
+        expect((bad as EltError).message).toMatch(/1 earlier write\(s\) rolled back.*got a number/);
+        expect((bad as EltError).retryable).toBe(false);
+        const later = await d.write([{ table: spec, rows: rowsOf(spec, 6, 1) }], []).catch((e: unknown) => e);
+        expect(later).toBe(bad);
+        await expect(d.flush()).rejects.toBe(bad);
+        // Reads still work and show the last commit: neither rows nor state of the lost writes.
+        expect((await readTable(d, spec)).size).toBe(0);
+        expect((await d.readState()).find((r) => r.stream === 'lost')).toBeUndefined();
+      } finally {
+        await d.close();
+      }
+      // A failure with nothing resolved before it in the group loses nothing: later writes go on.
+      const e = await DuckDbDestination.open(join(dir, 'group-first.duckdb'), { groupCommitMs: 60_000 });
+      try {
+        await e.init();
+        await e.ensureTables([spec]);
+        const first = await e
+          .write([{ table: spec, rows: rowsOf(spec, 0, 1, 42) }], [])
+          .catch((x: unknown) => x);
+        expect((first as Error).message).toMatch(/got a number/);
+        expect((first as Error).message).not.toMatch(/rolled back/);
+        await e.write([{ table: spec, rows: rowsOf(spec, 0, 2) }], []);
+        expect((await readTable(e, spec)).size).toBe(2);
+      } finally {
+        await e.close();
+      }
+    });
   });
 
   it('caps DuckDB memory for a database file unless configured', async () => {
