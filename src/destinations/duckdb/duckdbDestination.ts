@@ -1,17 +1,17 @@
 /**
  * DuckDB destination (issue #3), the default (`duckdb:./stripe.duckdb`): tables in the file's `main`
  * schema, batches loaded with the appender, straight into the table when every key is new, else into
- * temp staging and one merge per table (duckdbMerge.ts), and the batch's state
- * records upserted into `_stripe_elt_state` in the same BEGIN … COMMIT. One instance per file per
- * process (instanceCache.ts) and one connection per destination, used by one operation at a time.
+ * temp staging and one merge per table (duckdbMerge.ts), and the batch's state records upserted into
+ * `_stripe_elt_state` in the same transaction; consecutive writes share that transaction until a
+ * commit point (commitGroups.ts). One instance per file per process (instanceCache.ts) and one
+ * connection per destination, used by one operation at a time.
  *
  * AbortSignal: an abort during an operation interrupts the running statement
  * (duckdb_interrupt via DuckDBConnection.interrupt) and the transaction is rolled back.
  */
 // First: it configures DuckDB's allocator before the native library loads.
 import './allocatorConf.js';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { EltError } from '../../errors.js';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Row } from '../../schema/rowBuilder.js';
 import type { TableSpec } from '../../schema/tableSpec.js';
 import type { StateRecord } from '../../state/syncState.js';
@@ -22,12 +22,12 @@ import { checkTableSpec } from '../sql/identifiers.js';
 import { applyMigrations, loadMigrations } from '../sql/migrations.js';
 import { readRunRecords, upsertRun } from '../sql/runsTable.js';
 import { deleteState, readStateRecords } from '../sql/stateTable.js';
-import { toNumber } from '../sql/values.js';
 import { writeBatches } from '../sql/writeBatches.js';
+import { type CommitGroupOptions, CommitGroups } from './commitGroups.js';
 import { DUCKDB_MAX_IDENTIFIER, duckdbDialect } from './duckdbDialect.js';
 import { wrapDuckDbError } from './duckdbErrors.js';
 import { DuckDbExecutor, Serial } from './duckdbExecutor.js';
-import { DuckDbBatchLoader, type RowGroupBudget } from './duckdbMerge.js';
+import { DuckDbBatchLoader, type TableKeys } from './duckdbMerge.js';
 import { acquireInstance, type InstanceLease, MEMORY } from './instanceCache.js';
 
 const SCHEMA = 'main';
@@ -51,7 +51,7 @@ export interface DuckDbOptions {
    */
   checkpointMemoryBytes?: number;
   /**
-   * Group commit (see "Group commit" below): the longest a write waits for its commit, in ms. 0 commits
+   * Group commit (commitGroups.ts): the longest a resolved write waits for its commit, in ms. 0 commits
    * every write on its own. Default DEFAULT_GROUP_COMMIT_MS.
    */
   groupCommitMs?: number;
@@ -59,44 +59,9 @@ export interface DuckDbOptions {
   groupMemoryBytes?: number;
 }
 
-/**
- * Group commit. Consecutive writes share one transaction, committed when
- * - a table has received ROW_GROUP_SIZE rows in it (a direct append is split at that row: the first
- *   part commits with the group, the rest opens the next one);
- * - the group is DEFAULT_GROUP_COMMIT_MS old (at the next write, or by a timer when writes pause);
- * - uncommitted and uncheckpointed data hold more than groupMemoryBytes;
- * - anything else is asked of the destination (flush, reads, run records, DDL, close).
- * Each write's rows still commit atomically with its state records; a write that has resolved is
- * durable at the latest by the next of those points (`Destination.flush`).
- *
- * Why: DuckDB writes a committed append to the WAL, uncompressed, then again, compressed, at the next
- * checkpoint; but a transaction that appends a full row group (122 880 rows) to a table writes it
- * compressed straight into the file ("optimistic write", LocalStorage::Flush in DuckDB's
- * local_storage.cpp) and logs only where it went. Load bench, 200k charge rows in 5 000-row writes:
- * 31k rows/s committing each write (COMMIT 0.85 s and checkpoints 0.88 s per 100k rows) against 41k
- * rows/s in groups. It matters more as the table grows: at 500k rows, checkpoints of the growing
- * table took 23.7 s (14k rows/s) where groups kept 39k rows/s. Commits exactly at a row-group boundary,
- * because a group that commits more than a row group leaves a partial row group behind, which a later
- * checkpoint merges with its neighbours by rewriting them (7 s on close after 500k rows).
- *
- * If a statement fails, the whole group rolls back, with the writes of it that had already resolved.
- * Their state records were rolled back with their rows, so the database stays consistent, but the
- * caller believes them saved: every later write and flush then fails (not retryable) and the next sync
- * resumes from the last commit.
- */
+/** Group commit (commitGroups.ts): a resolved write is durable within this many ms. */
 export const DEFAULT_GROUP_COMMIT_MS = 10_000;
 const DEFAULT_GROUP_MEMORY = 256 * 2 ** 20;
-
-/** DuckDB's default row group size (rows), the unit of its optimistic writes. */
-export const ROW_GROUP_SIZE = 122_880;
-
-interface Group {
-  startedAt: number;
-  /** Writes in the group that have resolved: lost if it rolls back. */
-  acked: number;
-  /** Rows appended per table in the group. */
-  appended: Map<string, number>;
-}
 
 /**
  * Rows written since the last checkpoint stay in memory, uncompressed, until the next checkpoint (DuckDB's
@@ -109,12 +74,6 @@ interface Group {
  * frequent ones are costly: 100k charge rows loaded at ~12k rows/s with a 16 MB threshold against ~25k).
  */
 const DEFAULT_CHECKPOINT_MEMORY = 128 * 2 ** 20;
-
-const UNCHECKPOINTED = `SELECT COALESCE(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag IN ('IN_MEMORY_TABLE', 'OVERFLOW_STRINGS')`;
-
-async function heldInMemory(exec: DuckDbExecutor): Promise<number> {
-  return toNumber((await exec.query(UNCHECKPOINTED)).rows[0]![0]);
-}
 
 /**
  * - `checkpoint_threshold`: WAL size that triggers an automatic checkpoint. DuckDB's default (16 MB)
@@ -151,6 +110,18 @@ const DEFAULT_SETTINGS: Record<string, string> = {
  */
 export const DEFAULT_FILE_MEMORY_LIMIT = '512MB';
 
+/** What this process knows of each table's keys, per instance: every destination on a file shares it. */
+const tableKeys = new WeakMap<DuckDBInstance, Map<string, TableKeys>>();
+
+function tableKeysOf(instance: DuckDBInstance): Map<string, TableKeys> {
+  let m = tableKeys.get(instance);
+  if (!m) {
+    m = new Map();
+    tableKeys.set(instance, m);
+  }
+  return m;
+}
+
 export class DuckDbDestination implements Destination {
   readonly capabilities: DestinationCapabilities = {
     name: 'duckdb',
@@ -160,11 +131,7 @@ export class DuckDbDestination implements Destination {
   private readonly dialect = duckdbDialect;
   private readonly serial = new Serial();
   private closed = false;
-  private group: Group | null = null;
-  private groupTimer: NodeJS.Timeout | undefined;
-  /** Set when a group rolled back after some of its writes had resolved (see "Group commit"). */
-  private lost: EltError | undefined;
-  private checkpointThreshold: string | undefined;
+  private readonly groups: CommitGroups;
 
   private constructor(
     readonly path: string,
@@ -172,10 +139,13 @@ export class DuckDbDestination implements Destination {
     private readonly connection: DuckDBConnection,
     private readonly exec: DuckDbExecutor,
     private readonly loader: DuckDbBatchLoader,
-    private readonly checkpointBytes: number,
-    private readonly groupMs: number,
-    private readonly groupBytes: number,
-  ) {}
+    groups: Omit<CommitGroupOptions, 'exclusive'>,
+  ) {
+    this.groups = new CommitGroups(exec, {
+      ...groups,
+      exclusive: (fn) => this.serial.run(() => (this.closed ? Promise.resolve() : fn())),
+    });
+  }
 
   /** Opens (or shares) the instance for `path` (`:memory:` for a private in-memory database). */
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbDestination> {
@@ -194,10 +164,12 @@ export class DuckDbDestination implements Destination {
         lease,
         connection,
         new DuckDbExecutor(connection),
-        new DuckDbBatchLoader(duckdbDialect, SCHEMA, opts.directAppend ?? true),
-        opts.checkpointMemoryBytes ?? DEFAULT_CHECKPOINT_MEMORY,
-        opts.groupCommitMs ?? DEFAULT_GROUP_COMMIT_MS,
-        opts.groupMemoryBytes ?? DEFAULT_GROUP_MEMORY,
+        new DuckDbBatchLoader(duckdbDialect, SCHEMA, opts.directAppend ?? true, tableKeysOf(lease.instance)),
+        {
+          maxAgeMs: opts.groupCommitMs ?? DEFAULT_GROUP_COMMIT_MS,
+          maxBytes: opts.groupMemoryBytes ?? DEFAULT_GROUP_MEMORY,
+          checkpointBytes: opts.checkpointMemoryBytes ?? DEFAULT_CHECKPOINT_MEMORY,
+        },
       );
     } catch (err) {
       lease.release();
@@ -216,7 +188,7 @@ export class DuckDbDestination implements Destination {
   ): Promise<T> {
     return this.serial.run(() =>
       this.guarded(what, signal, async (exec) => {
-        await this.commitGroup(exec);
+        await this.groups.commit();
         return fn(exec);
       }),
     );
@@ -238,105 +210,6 @@ export class DuckDbDestination implements Destination {
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
-  }
-
-  /** Commits the open group, if any, then checkpoints if too much is held in memory. */
-  private async commitGroup(exec: DuckDbExecutor): Promise<void> {
-    clearTimeout(this.groupTimer);
-    this.groupTimer = undefined;
-    if (!this.group) return;
-    // A commit that our own checkpoint would follow checkpoints itself instead, and then DuckDB skips
-    // writing its changes to the WAL (auto_checkpoint_skip_wal_threshold): the data is written once,
-    // compressed. Not for a group that filled a row group: that data is on disk already, and what
-    // remains after the commit may not be worth a checkpoint. Load bench, 200k charge rows:
-    // 39–41k rows/s with the WAL written then checkpointed, 46k without.
-    const skipWal =
-      this.checkpointBytes > 0 &&
-      ![...this.group.appended.values()].some((n) => n >= ROW_GROUP_SIZE) &&
-      (await heldInMemory(exec)) > this.checkpointBytes;
-    try {
-      if (skipWal) await this.commitCheckpointing(exec);
-      else await exec.query('COMMIT');
-    } catch (err) {
-      await this.abandonGroup(exec, err);
-      throw err;
-    }
-    this.group = null;
-    if (this.checkpointBytes > 0 && (await heldInMemory(exec)) > this.checkpointBytes)
-      await exec.query('CHECKPOINT');
-  }
-
-  /** COMMIT with a checkpoint threshold low enough that the commit checkpoints (the setting is restored). */
-  private async commitCheckpointing(exec: DuckDbExecutor): Promise<void> {
-    // Read once: DuckDB prints it rounded (256MB → "244.1 MiB", re-read as 244.0), so restoring what was
-    // read each time would lower it a little every time.
-    this.checkpointThreshold ??= String(
-      (await exec.query(`SELECT current_setting('checkpoint_threshold')`)).rows[0]![0],
-    );
-    const was = this.checkpointThreshold;
-    await exec.query(`SET checkpoint_threshold = '1KB'`);
-    try {
-      await exec.query('COMMIT');
-    } finally {
-      await exec.query(`SET checkpoint_threshold = '${was.replace(/'/g, "''")}'`);
-    }
-  }
-
-  /** Rolls the open group back after `err`; remembers the loss if writes of it had resolved. */
-  private async abandonGroup(exec: DuckDbExecutor, err: unknown): Promise<void> {
-    const group = this.group;
-    this.group = null;
-    clearTimeout(this.groupTimer);
-    this.groupTimer = undefined;
-    await exec.query('ROLLBACK').catch(() => {});
-    if (group && group.acked > 0 && !this.lost) {
-      const cause = wrapDuckDbError(err, 'committing');
-      this.lost = new EltError(
-        `duckdb: ${group.acked} earlier write(s) rolled back with a failed one (${cause.message}); nothing since the last commit was saved: run the sync again, it resumes from there`,
-        false,
-        { cause },
-      );
-    }
-  }
-
-  /** Commits the group once it is due (see "Group commit"); otherwise makes sure a timer will. */
-  private async maybeCommit(exec: DuckDbExecutor): Promise<void> {
-    const g = this.group;
-    if (!g) return;
-    let due = this.groupMs <= 0 || performance.now() - g.startedAt >= this.groupMs;
-    for (const n of g.appended.values()) if (n >= ROW_GROUP_SIZE) due = true;
-    if (!due && (await heldInMemory(exec)) > this.groupBytes) due = true;
-    if (due) return this.commitGroup(exec);
-    if (this.groupTimer) return;
-    const wait = Math.max(0, g.startedAt + this.groupMs - performance.now());
-    this.groupTimer = setTimeout(() => {
-      this.groupTimer = undefined;
-      // An idle group commits on its own; a failure is kept in `lost` for the next write or flush.
-      void this.serial
-        .run(() => (this.closed ? Promise.resolve() : this.commitGroup(this.exec)))
-        .catch(() => {});
-    }, wait);
-    this.groupTimer.unref();
-  }
-
-  private budget(exec: DuckDbExecutor): RowGroupBudget {
-    return {
-      room: (table) => ROW_GROUP_SIZE - (this.group?.appended.get(table) ?? 0),
-      appended: (table, rows) => {
-        const g = this.group;
-        if (g) g.appended.set(table, (g.appended.get(table) ?? 0) + rows);
-      },
-      commit: async () => {
-        await this.commitGroup(exec);
-        await this.openGroup(exec);
-      },
-    };
-  }
-
-  private async openGroup(exec: DuckDbExecutor): Promise<void> {
-    if (this.group) return;
-    await exec.query('BEGIN TRANSACTION');
-    this.group = { startedAt: performance.now(), acked: 0, appended: new Map() };
   }
 
   private transaction<T>(
@@ -391,11 +264,10 @@ export class DuckDbDestination implements Destination {
     for (const b of batches) checkTableSpec(this.dialect, b.table);
     return this.serial.run(() =>
       this.guarded('writing a batch', signal, async (exec) => {
-        if (this.lost) throw this.lost;
-        await this.openGroup(exec);
+        await this.groups.open();
         let stats: WriteStats;
         try {
-          const budget = this.budget(exec);
+          const budget = this.groups.budget();
           stats = await writeBatches(
             exec,
             SCHEMA,
@@ -406,11 +278,14 @@ export class DuckDbDestination implements Destination {
           );
           signal?.throwIfAborted();
         } catch (err) {
-          await this.abandonGroup(exec, err);
-          throw this.lost ?? err;
+          await this.groups.abandon(err);
+          throw this.groups.lost ?? err;
         }
-        this.group!.acked++;
-        await this.maybeCommit(exec);
+        try {
+          await this.groups.resolved();
+        } catch (err) {
+          throw this.groups.lost ?? err; // the group's commit failed, this write with it
+        }
         return stats;
       }),
     );
@@ -419,9 +294,9 @@ export class DuckDbDestination implements Destination {
   /** Commits the open group: every write that has resolved is durable after this. */
   flush(signal?: AbortSignal): Promise<void> {
     return this.serial.run(() =>
-      this.guarded('committing', signal, async (exec) => {
-        if (this.lost) throw this.lost;
-        await this.commitGroup(exec);
+      this.guarded('committing', signal, async () => {
+        if (this.groups.lost) throw this.groups.lost;
+        await this.groups.commit();
       }),
     );
   }
@@ -463,10 +338,11 @@ export class DuckDbDestination implements Destination {
       if (this.closed) return;
       let failure: unknown;
       try {
-        await this.commitGroup(this.exec);
+        await this.groups.commit();
       } catch (err) {
         failure = wrapDuckDbError(err, 'committing on close');
       }
+      this.groups.stop();
       this.closed = true;
       this.connection.closeSync();
       this.lease.release();

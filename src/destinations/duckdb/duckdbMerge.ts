@@ -45,6 +45,7 @@ import {
 import { toNumber } from '../sql/values.js';
 import type { BatchCounts } from '../sql/writeBatches.js';
 import { appendRows, type ChunkColumn, Encoding } from './chunkAppender.js';
+import { KeyFilter } from './keyFilter.js';
 
 const STAGING = '_stripe_elt_stg';
 
@@ -93,6 +94,10 @@ interface Compiled {
   emptySelect: string;
   /** Stored rows among the given keys: one parameter per key column, a JSON array of its values as text. */
   keyProbe: string;
+  /** One row of the table if it has any. */
+  anyRow: string;
+  /** The key columns of every row, in primary-key order. */
+  allKeys: string;
   createStaging: string;
   dropStaging: string;
   plain: MergeStatements;
@@ -122,6 +127,8 @@ function compile(ref: TableRef): Compiled {
     staged: types.map((t, value) => ({ value, encoding: STAGED[t] })),
     emptySelect: `SELECT * FROM ${qualifiedName(ref.dialect, ref.schema, ref.spec.name)} LIMIT 0`,
     keyProbe: keyProbeSql(ref),
+    anyRow: `SELECT 1 FROM ${qualifiedName(ref.dialect, ref.schema, ref.spec.name)} LIMIT 1`,
+    allKeys: `SELECT ${ref.spec.primaryKey.map((k) => ref.dialect.quoteIdentifier(k)).join(', ')} FROM ${qualifiedName(ref.dialect, ref.schema, ref.spec.name)}`,
     createStaging: `CREATE OR REPLACE TEMP TABLE ${ref.dialect.quoteIdentifier(STAGING)} (${stagingColumnsSql(ref.dialect, ref.spec)})`,
     dropStaging: `DROP TABLE IF EXISTS ${staging}`,
     plain: statements(ref, sourceSql(ref, staging, false)),
@@ -157,6 +164,23 @@ export interface RowGroupBudget {
   appended(table: string, rows: number): void;
 }
 
+/**
+ * What a process knows of a table's keys (keyFilter.ts), shared by every loader on the same DuckDB
+ * instance: a filter once the table was seen empty, or after BUILD_FILTER_AFTER probes (then built from
+ * one scan of its keys); until then, `probes` counts the probes run.
+ */
+export interface TableKeys {
+  filter: KeyFilter | null;
+  probes: number;
+}
+
+/**
+ * A table that was not empty when first seen gets its filter after this many probes: building it costs
+ * about one probe's scan (plus hashing in JS), so an incremental sync that writes a few batches never
+ * pays for it, and a resumed backfill does after a few batches.
+ */
+const BUILD_FILTER_AFTER = 8;
+
 /** Loads batches into the tables of one schema; SQL is built once per spec object. */
 export class DuckDbBatchLoader {
   private readonly compiled = new WeakMap<TableSpec, Compiled>();
@@ -166,6 +190,8 @@ export class DuckDbBatchLoader {
     private readonly schema: string,
     /** Whether a batch of new keys may be appended straight into its table (see the top of this file). */
     private readonly direct: boolean,
+    /** Per table name, for the tables of `schema` in this instance (see TableKeys). */
+    private readonly tableKeys: Map<string, TableKeys> = new Map(),
   ) {}
 
   async load(
@@ -181,9 +207,35 @@ export class DuckDbBatchLoader {
       this.compiled.set(spec, c);
     }
     const keys = distinctKeyCount(spec, rows);
+    const known = await this.keysOf(connection, c);
+    try {
+      return await this.loadKeyed(connection, exec, c, rows, keys, known, budget);
+    } finally {
+      // Added whether or not the load succeeded: a key that was not stored only costs a probe later.
+      if (known.filter) for (const row of rows) known.filter.add(c.keyIndexes.map((i) => row[i]));
+    }
+  }
+
+  private async loadKeyed(
+    connection: DuckDBConnection,
+    exec: SqlExecutor,
+    c: Compiled,
+    rows: readonly Row[],
+    keys: number,
+    known: TableKeys,
+    budget: RowGroupBudget | undefined,
+  ): Promise<BatchCounts> {
+    const spec = c.ref.spec;
     let existing: number | undefined;
     if (this.direct && keys === rows.length) {
-      existing = await this.storedKeys(exec, c, rows);
+      const filter = known.filter;
+      if (filter && !rows.some((row) => filter.mayContain(c.keyIndexes.map((i) => row[i])))) existing = 0;
+      else {
+        existing = await this.storedKeys(exec, c, rows);
+        known.probes++;
+        if (!known.filter && known.probes >= BUILD_FILTER_AFTER)
+          known.filter = await this.scanKeys(connection, c);
+      }
       const layout = existing === 0 ? await this.tableLayout(connection, c, c.direct) : null;
       if (layout) {
         const target = { table: spec.name, schema: this.schema };
@@ -208,6 +260,30 @@ export class DuckDbBatchLoader {
       }
     }
     return this.loadStaged(connection, exec, c, rows, keys, existing, budget);
+  }
+
+  /** The table's TableKeys; on first sight an empty table gets an (empty, so complete) filter. */
+  private async keysOf(connection: DuckDBConnection, c: Compiled): Promise<TableKeys> {
+    const name = c.ref.spec.name;
+    let known = this.tableKeys.get(name);
+    if (!known) {
+      const empty = (await (await connection.run(c.anyRow)).getRows()).length === 0;
+      known = { filter: empty ? new KeyFilter() : null, probes: 0 };
+      this.tableKeys.set(name, known);
+    }
+    return known;
+  }
+
+  /** A filter holding every key stored in the table (read in chunks: memory stays one chunk). */
+  private async scanKeys(connection: DuckDBConnection, c: Compiled): Promise<KeyFilter> {
+    const filter = new KeyFilter();
+    const result = await connection.stream(c.allKeys);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const row of chunk.getRows()) filter.add(row);
+    }
+    return filter;
   }
 
   /** How many of the rows' keys (distinct) the table holds: a hash join of the keys against its key columns. */

@@ -4,8 +4,10 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbDestination, ROW_GROUP_SIZE } from '../../../src/destinations/duckdb/duckdbDestination.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ROW_GROUP_SIZE } from '../../../src/destinations/duckdb/commitGroups.js';
+import { DuckDbDestination } from '../../../src/destinations/duckdb/duckdbDestination.js';
+import { DuckDbExecutor } from '../../../src/destinations/duckdb/duckdbExecutor.js';
 import { acquireInstance, openInstanceCount } from '../../../src/destinations/duckdb/instanceCache.js';
 import { EltError } from '../../../src/errors.js';
 import type { TableSpec } from '../../../src/schema/tableSpec.js';
@@ -302,6 +304,51 @@ describe('duckdb destination', () => {
     };
     expect(await walAfterWrite('ckpt-off.duckdb', 0)).toBeGreaterThan(0);
     expect(await walAfterWrite('ckpt-on.duckdb', 1)).toBe(0);
+  });
+
+  it('probes stored keys only when the key filter cannot rule them out, and still merges stored keys', async () => {
+    const file = join(dir, 'keyfilter.duckdb');
+    const spec = makeSpec('filtered', [['v', 'text']]);
+    const rowsOf = (from: number, count: number, v = 'x') =>
+      Array.from({ length: count }, (_, i) => makeRow(spec, { id: `k${from + i}`, v }, { version: 1 }));
+    // The probe is the only statement that unnests JSON key lists joined against the table.
+    const query = vi.spyOn(DuckDbExecutor.prototype, 'query');
+    const probes = () => query.mock.calls.filter(([sql]) => /unnest\(CAST\(json/.test(sql)).length;
+    try {
+      const a = await DuckDbDestination.open(file);
+      try {
+        await a.init();
+        await a.ensureTables([spec]);
+        // Empty when first seen: the filter knows every key, so new keys need no probe.
+        for (let b = 0; b < 4; b++) await a.write([{ table: spec, rows: rowsOf(b * 100, 100) }], []);
+        expect(probes()).toBe(0);
+        // A batch with stored keys: the filter says "maybe", the probe finds them, the merge updates them.
+        await a.write([{ table: spec, rows: rowsOf(350, 100, 'y') }], []);
+        expect(probes()).toBe(1);
+        const rows = await readTable(a, spec);
+        expect(rows.size).toBe(450);
+        expect(rows.get('k399')?.v).toBe('y');
+      } finally {
+        await a.close();
+      }
+      // Another process (a new instance): the table is not empty, so batches are probed until the
+      // filter has been built from the stored keys; after that only a batch with a stored key is.
+      query.mockClear();
+      const b = await DuckDbDestination.open(file);
+      try {
+        for (let i = 0; i < 10; i++) await b.write([{ table: spec, rows: rowsOf(1_000 + i * 10, 10) }], []);
+        expect(probes()).toBe(8);
+        await b.write([{ table: spec, rows: [...rowsOf(2_000, 5), ...rowsOf(7, 1, 'z')] }], []);
+        expect(probes()).toBe(9);
+        const rows = await readTable(b, spec);
+        expect(rows.size).toBe(450 + 100 + 5);
+        expect(rows.get('k7')?.v).toBe('z');
+      } finally {
+        await b.close();
+      }
+    } finally {
+      query.mockRestore();
+    }
   });
 
   describe('group commit', () => {
