@@ -80,22 +80,25 @@ const DEFAULT_CHECKPOINT_MEMORY = 128 * 2 ** 20;
  *   checkpoints every few batches during a backfill, and each checkpoint rewrites the table's last, partly
  *   filled row group; with 256 MB, 100k charge rows loaded in 7.1 s instead of 15.5 s (and a 70 MB file
  *   instead of 132 MB), at the cost of a larger WAL to replay after a crash. Memory is bounded by
- *   checkpointIfLarge instead (DEFAULT_CHECKPOINT_MEMORY).
+ *   the destination's own checkpoints instead (DEFAULT_CHECKPOINT_MEMORY, commitGroups.ts).
  * - `threads`: one. A batch (5 000 rows) is far below a row group (122 880 rows), DuckDB's unit of
  *   parallel work, so its statements run on one thread anyway, and the idle workers only cost CPU that
  *   the Node thread building the next rows needs: 200k charge rows took 14.0 CPU-s in 22.3 s with one
  *   thread against 21.3 CPU-s in 36.0 s with DuckDB's default (one per core) on a 2-core machine.
  *   `settings` can raise it, e.g. for a sync whose merges scan very large tables.
- * - `default_block_size`: 16 kB blocks for a new file (duckdb.org/docs/stable/sql/statements/attach,
+ * - `default_block_size`: 64 kB blocks for a new file (duckdb.org/docs/stable/sql/statements/attach,
  *   BLOCK_SIZE) instead of 256 kB. Data not yet checkpointed takes at least a block per column of
- *   every table written, and a sync writes forty tables of up to a hundred columns: on the `medium`
- *   seed peak RSS fell from ~800 MB to ~620 MB, the sync was no slower and the file 30% smaller. A file
- *   keeps the block size it was created with.
+ *   every table written, and a sync writes forty tables of up to a hundred columns: with 256 kB a
+ *   `medium` sync (limits off) peaked at 730–750 MB resident, with 64 kB at 548–675 MB, with 16 kB at
+ *   609–652 MB (the spread is run to run). But a block also bounds a compressed column segment, and
+ *   each segment is analysed and compressed on its own: with 16 kB the load bench (200k charge rows)
+ *   ran at 44–50k rows/s against 50–57k with 64 kB (52k with 256 kB). A file keeps the block size it
+ *   was created with.
  */
 const DEFAULT_SETTINGS: Record<string, string> = {
   checkpoint_threshold: '256MB',
   threads: '1',
-  default_block_size: '16384',
+  default_block_size: '65536',
 };
 
 /**
