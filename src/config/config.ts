@@ -51,8 +51,8 @@ export const ConfigSchema = z.object({
       .default('stripe'),
     /**
      * DuckDB: cap on its buffer pool (e.g. `300MB`, `1GB`); 512MB for a database file when unset
-     * (duckdbDestination.ts, DEFAULT_FILE_MEMORY_LIMIT). Keep it well above the 128 MB of unflushed data
-     * the destination checkpoints at.
+     * (duckdbDestination.ts, DEFAULT_FILE_MEMORY_LIMIT). The destination commits and checkpoints before
+     * uncommitted or unflushed data passes a half / a quarter of it (at most 256 / 128 MB).
      */
     duckdbMemoryLimit: z
       .string()

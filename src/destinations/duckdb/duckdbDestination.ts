@@ -113,6 +113,22 @@ const DEFAULT_SETTINGS: Record<string, string> = {
  */
 export const DEFAULT_FILE_MEMORY_LIMIT = '512MB';
 
+const UNITS: Record<string, number> = { bytes: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/**
+ * The instance's memory_limit in bytes (DuckDB prints it as e.g. "488.2 MiB"). Data held uncommitted or
+ * not yet checkpointed cannot be evicted, so the group and checkpoint thresholds are kept to a half and
+ * a quarter of it: with a small DUCKDB_MEMORY_LIMIT the defaults (256 and 128 MB) would not fit.
+ */
+async function memoryLimitBytes(connection: DuckDBConnection): Promise<number> {
+  const shown = String(
+    (await connection.runAndReadAll(`SELECT current_setting('memory_limit')`)).getRows()[0]![0],
+  );
+  const m = /^([\d.]+)\s*([a-z]+)$/i.exec(shown.trim());
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  return m && unit ? Number(m[1]) * unit : Number.POSITIVE_INFINITY;
+}
+
 /** What this process knows of each table's keys, per instance: every destination on a file shares it. */
 const tableKeys = new WeakMap<DuckDBInstance, Map<string, TableKeys>>();
 
@@ -162,6 +178,7 @@ export class DuckDbDestination implements Destination {
     }
     try {
       const connection = await lease.instance.connect();
+      const limit = await memoryLimitBytes(connection);
       return new DuckDbDestination(
         path,
         lease,
@@ -170,8 +187,8 @@ export class DuckDbDestination implements Destination {
         new DuckDbBatchLoader(duckdbDialect, SCHEMA, opts.directAppend ?? true, tableKeysOf(lease.instance)),
         {
           maxAgeMs: opts.groupCommitMs ?? DEFAULT_GROUP_COMMIT_MS,
-          maxBytes: opts.groupMemoryBytes ?? DEFAULT_GROUP_MEMORY,
-          checkpointBytes: opts.checkpointMemoryBytes ?? DEFAULT_CHECKPOINT_MEMORY,
+          maxBytes: opts.groupMemoryBytes ?? Math.min(DEFAULT_GROUP_MEMORY, limit / 2),
+          checkpointBytes: opts.checkpointMemoryBytes ?? Math.min(DEFAULT_CHECKPOINT_MEMORY, limit / 4),
         },
       );
     } catch (err) {

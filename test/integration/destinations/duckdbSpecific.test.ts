@@ -435,6 +435,28 @@ describe('duckdb destination', () => {
       }
     });
 
+    it('scales its memory thresholds to a small memory_limit, committing a group that passes half of it', async () => {
+      const file = join(dir, 'group-small.duckdb');
+      const spec = makeSpec('small_limit', [['v', 'text']]);
+      const d = await DuckDbDestination.open(file, {
+        groupCommitMs: 60_000,
+        settings: { memory_limit: '64MB' },
+      });
+      try {
+        await d.init();
+        await d.ensureTables([spec]);
+        // ~10 MB per write: past the third the group holds more than 32 MB (half of 64 MB) and commits.
+        // With the defaults for a large limit (256 MB) nothing would be committed before the flush.
+        for (let b = 0; b < 4; b++)
+          await d.write([{ table: spec, rows: rowsOf(spec, b * 5_000, 5_000, 'v'.repeat(2_000)) }], []);
+        expect(await committed(file, spec.name)).toBeGreaterThan(0);
+        await d.flush();
+        expect(await committed(file, spec.name)).toBe(20_000);
+      } finally {
+        await d.close();
+      }
+    });
+
     it('fails every later write and flush once a group rolls back writes that had resolved', async () => {
       const file = join(dir, 'group-lost.duckdb');
       const spec = makeSpec('lost', [['v', 'text']]);
