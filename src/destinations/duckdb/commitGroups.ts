@@ -106,8 +106,12 @@ export class CommitGroups {
     g.acked++;
     let due = this.opts.maxAgeMs <= 0 || performance.now() - g.startedAt >= this.opts.maxAgeMs;
     if (this.filledRowGroup(g)) due = true;
-    if (!due && (await heldInMemory(this.exec)) > this.opts.maxBytes) due = true;
-    if (due) return this.commit();
+    let held: number | undefined;
+    if (!due) {
+      held = await heldInMemory(this.exec);
+      due = held > this.opts.maxBytes;
+    }
+    if (due) return this.commit(held);
     if (this.timer) return;
     this.timer = setTimeout(
       () => {
@@ -120,14 +124,18 @@ export class CommitGroups {
     this.timer.unref();
   }
 
-  /** Commits the open group, if any, then checkpoints if too much is still held in memory. */
-  async commit(): Promise<void> {
+  /**
+   * Commits the open group, if any, then checkpoints if too much is still held in memory. `held`: what
+   * heldInMemory returned just before, if the caller asked.
+   */
+  async commit(held?: number): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const g = this.group;
     if (!g) return;
     const limit = this.opts.checkpointBytes;
-    const checkpointing = limit > 0 && !this.filledRowGroup(g) && (await heldInMemory(this.exec)) > limit;
+    const checkpointing =
+      limit > 0 && !this.filledRowGroup(g) && (held ?? (await heldInMemory(this.exec))) > limit;
     try {
       if (checkpointing) await this.commitCheckpointing();
       else await this.exec.query('COMMIT');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROW_GROUP_SIZE } from '../../../src/destinations/duckdb/commitGroups.js';
-import { DuckDbDestination } from '../../../src/destinations/duckdb/duckdbDestination.js';
+import { DuckDbDestination, type DuckDbOptions } from '../../../src/destinations/duckdb/duckdbDestination.js';
 import { DuckDbExecutor } from '../../../src/destinations/duckdb/duckdbExecutor.js';
 import { acquireInstance, openInstanceCount } from '../../../src/destinations/duckdb/instanceCache.js';
 import { EltError } from '../../../src/errors.js';
@@ -21,13 +21,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A destination on the direct append path, initialised with `specs`, closed after `fn`. */
-async function withDirect<T>(
+/** A destination (direct append path unless `opts` say otherwise) initialised with `specs`, closed after `fn`. */
+async function withDest<T>(
   file: string,
   specs: TableSpec[],
   fn: (d: DuckDbDestination) => Promise<T>,
+  opts: DuckDbOptions = {},
 ): Promise<T> {
-  const d = await DuckDbDestination.open(file, { directAppend: true });
+  const d = await DuckDbDestination.open(file, { directAppend: true, ...opts });
   try {
     await d.init();
     await d.ensureTables(specs);
@@ -159,7 +160,7 @@ describe('duckdb destination', () => {
     const values: number[] = [0, -0.5, 1_234_567_890.000001, 1_700_000_000.123456, 1.0000005, -1.0000005];
     for (let i = -20; i < 20; i++) values.push((i + 0.5) / 1e6, i + 0.4999996, i + 0.7777777, -i - 0.3333333);
     for (let i = 0; i < 50; i++) values.push((i * 7919.123457 - 150_000) * 12_345.6789);
-    await withDirect(file, [spec], async (d) => {
+    await withDest(file, [spec], async (d) => {
       const rows = values.map((v, i) => makeRow(spec, { id: `r${i}`, src: v, ts: v }, { version: 1 }));
       expect(await d.write([{ table: spec, rows }], [])).toMatchObject({ inserted: values.length });
     });
@@ -197,7 +198,7 @@ describe('duckdb destination', () => {
       ['a', 'text'],
       ['amount', 'bigint'],
     ]);
-    await withDirect(file, [spec], async (d) => {
+    await withDest(file, [spec], async (d) => {
       await d.write(
         [{ table: spec, rows: [makeRow(spec, { id: 'x', a: 'a-x', b: 'b-x', amount: 5 }, { version: 1 })] }],
         [],
@@ -214,7 +215,7 @@ describe('duckdb destination', () => {
   it('takes the merge when a batch of distinct keys meets stored ones (tables have no key index)', async () => {
     const file = join(dir, 'refused.duckdb');
     const spec = makeSpec('refused', [['v', 'text']]);
-    await withDirect(file, [spec], (a) =>
+    await withDest(file, [spec], (a) =>
       a.write([{ table: spec, rows: [makeRow(spec, { id: 'k1', v: 'new' }, { version: 2 })] }], []),
     );
     // The batch's keys are distinct, so the loader probes them; k1 is stored, so the merge runs.
@@ -248,7 +249,7 @@ describe('duckdb destination', () => {
   it('keeps one row per key without a key constraint: replays, updates, the same id in a second account', async () => {
     const file = join(dir, 'keyless.duckdb');
     const spec = makeSpec('keyless', [['v', 'text']]);
-    await withDirect(file, [spec], async (d) => {
+    await withDest(file, [spec], async (d) => {
       const batch = (v: string, version: number) => [
         {
           table: spec,
@@ -375,130 +376,132 @@ describe('duckdb destination', () => {
     it('commits consecutive writes together, with their state, on flush or any other call', async () => {
       const file = join(dir, 'group.duckdb');
       const spec = makeSpec('grouped', [['v', 'text']]);
-      const d = await DuckDbDestination.open(file, { groupCommitMs: 60_000 });
-      try {
-        await d.init();
-        await d.ensureTables([spec]);
-        const state = (n: number) => [{ account: 'acct_1', stream: 'grouped', state: streamState(n) }];
-        await d.write([{ table: spec, rows: rowsOf(spec, 0, 10) }], state(1));
-        await d.write([{ table: spec, rows: rowsOf(spec, 10, 10) }], state(2));
-        expect(await committed(file, spec.name)).toBe(0);
-        await d.flush();
-        expect(await committed(file, spec.name)).toBe(20);
-        await d.write([{ table: spec, rows: rowsOf(spec, 20, 5) }], state(3));
-        expect(await committed(file, spec.name)).toBe(20);
-        // Any other call commits first: it sees, and leaves durable, what the writes did.
-        expect((await d.readState()).find((r) => r.stream === 'grouped')?.state).toEqual(streamState(3));
-        expect(await committed(file, spec.name)).toBe(25);
-      } finally {
-        await d.close();
-      }
+      await withDest(
+        file,
+        [spec],
+        async (d) => {
+          const state = (n: number) => [{ account: 'acct_1', stream: 'grouped', state: streamState(n) }];
+          await d.write([{ table: spec, rows: rowsOf(spec, 0, 10) }], state(1));
+          await d.write([{ table: spec, rows: rowsOf(spec, 10, 10) }], state(2));
+          expect(await committed(file, spec.name)).toBe(0);
+          await d.flush();
+          expect(await committed(file, spec.name)).toBe(20);
+          await d.write([{ table: spec, rows: rowsOf(spec, 20, 5) }], state(3));
+          expect(await committed(file, spec.name)).toBe(20);
+          // Any other call commits first: it sees, and leaves durable, what the writes did.
+          expect((await d.readState()).find((r) => r.stream === 'grouped')?.state).toEqual(streamState(3));
+          expect(await committed(file, spec.name)).toBe(25);
+        },
+        { groupCommitMs: 60_000 },
+      );
     });
 
     it('commits a group by itself once it is old enough, also when no write follows', async () => {
       const file = join(dir, 'group-timer.duckdb');
       const spec = makeSpec('timed', [['v', 'text']]);
-      const d = await DuckDbDestination.open(file, { groupCommitMs: 100 });
-      try {
-        await d.init();
-        await d.ensureTables([spec]);
-        await d.write([{ table: spec, rows: rowsOf(spec, 0, 3) }], []);
-        expect(await committed(file, spec.name)).toBe(0);
-        const until = Date.now() + 5_000;
-        while ((await committed(file, spec.name)) === 0 && Date.now() < until)
-          await new Promise((r) => setTimeout(r, 25));
-        expect(await committed(file, spec.name)).toBe(3);
-      } finally {
-        await d.close();
-      }
+      await withDest(
+        file,
+        [spec],
+        async (d) => {
+          await d.write([{ table: spec, rows: rowsOf(spec, 0, 3) }], []);
+          expect(await committed(file, spec.name)).toBe(0);
+          const until = Date.now() + 5_000;
+          while ((await committed(file, spec.name)) === 0 && Date.now() < until)
+            await new Promise((r) => setTimeout(r, 25));
+          expect(await committed(file, spec.name)).toBe(3);
+        },
+        { groupCommitMs: 100 },
+      );
     });
 
     it('commits exactly at a row-group boundary, splitting the write that crosses it', async () => {
       const file = join(dir, 'group-boundary.duckdb');
       const spec = makeSpec('boundary', [['v', 'text']]);
-      const d = await DuckDbDestination.open(file, { groupCommitMs: 60_000 });
-      try {
-        await d.init();
-        await d.ensureTables([spec]);
-        const first = ROW_GROUP_SIZE - 1_000;
-        await d.write([{ table: spec, rows: rowsOf(spec, 0, first) }], []);
-        expect(await committed(file, spec.name)).toBe(0);
-        await d.write([{ table: spec, rows: rowsOf(spec, first, 3_000) }], []);
-        // The first 1 000 rows of the second write completed the row group and committed with it.
-        expect(await committed(file, spec.name)).toBe(ROW_GROUP_SIZE);
-        await d.flush();
-        expect(await committed(file, spec.name)).toBe(first + 3_000);
-        const rows = await readTable(d, spec);
-        expect(rows.size).toBe(first + 3_000);
-      } finally {
-        await d.close();
-      }
+      await withDest(
+        file,
+        [spec],
+        async (d) => {
+          const first = ROW_GROUP_SIZE - 1_000;
+          await d.write([{ table: spec, rows: rowsOf(spec, 0, first) }], []);
+          expect(await committed(file, spec.name)).toBe(0);
+          await d.write([{ table: spec, rows: rowsOf(spec, first, 3_000) }], []);
+          // The first 1 000 rows of the second write completed the row group and committed with it.
+          expect(await committed(file, spec.name)).toBe(ROW_GROUP_SIZE);
+          await d.flush();
+          expect(await committed(file, spec.name)).toBe(first + 3_000);
+          const rows = await readTable(d, spec);
+          expect(rows.size).toBe(first + 3_000);
+        },
+        { groupCommitMs: 60_000 },
+      );
     });
 
     it('scales its memory thresholds to a small memory_limit, committing a group that passes half of it', async () => {
       const file = join(dir, 'group-small.duckdb');
       const spec = makeSpec('small_limit', [['v', 'text']]);
-      const d = await DuckDbDestination.open(file, {
-        groupCommitMs: 60_000,
-        settings: { memory_limit: '64MB' },
-      });
-      try {
-        await d.init();
-        await d.ensureTables([spec]);
-        // ~10 MB per write: past the third the group holds more than 32 MB (half of 64 MB) and commits.
-        // With the defaults for a large limit (256 MB) nothing would be committed before the flush.
-        for (let b = 0; b < 4; b++)
-          await d.write([{ table: spec, rows: rowsOf(spec, b * 5_000, 5_000, 'v'.repeat(2_000)) }], []);
-        expect(await committed(file, spec.name)).toBeGreaterThan(0);
-        await d.flush();
-        expect(await committed(file, spec.name)).toBe(20_000);
-      } finally {
-        await d.close();
-      }
+      await withDest(
+        file,
+        [spec],
+        async (d) => {
+          // ~10 MB per write: past the third the group holds more than 32 MB (half of 64 MB) and commits.
+          // With the defaults for a large limit (256 MB) nothing would be committed before the flush.
+          for (let b = 0; b < 4; b++)
+            await d.write([{ table: spec, rows: rowsOf(spec, b * 5_000, 5_000, 'v'.repeat(2_000)) }], []);
+          expect(await committed(file, spec.name)).toBeGreaterThan(0);
+          await d.flush();
+          expect(await committed(file, spec.name)).toBe(20_000);
+        },
+        {
+          groupCommitMs: 60_000,
+          settings: { memory_limit: '64MB' },
+        },
+      );
     });
 
     it('fails every later write and flush once a group rolls back writes that had resolved', async () => {
       const file = join(dir, 'group-lost.duckdb');
       const spec = makeSpec('lost', [['v', 'text']]);
-      const d = await DuckDbDestination.open(file, { groupCommitMs: 60_000 });
-      try {
-        await d.init();
-        await d.ensureTables([spec]);
-        await d.write(
-          [{ table: spec, rows: rowsOf(spec, 0, 5) }],
-          [{ account: 'acct_1', stream: 'lost', state: streamState(7) }],
-        );
-        // A number where text belongs: the append fails, and the group with it.
-        const bad = await d
-          .write([{ table: spec, rows: rowsOf(spec, 5, 1, 42) }], [])
-          .catch((e: unknown) => e);
-        expect(bad).toBeInstanceOf(EltError);
-        expect((bad as EltError).message).toMatch(/1 earlier write\(s\) rolled back.*got a number/);
-        expect((bad as EltError).retryable).toBe(false);
-        const later = await d.write([{ table: spec, rows: rowsOf(spec, 6, 1) }], []).catch((e: unknown) => e);
-        expect(later).toBe(bad);
-        await expect(d.flush()).rejects.toBe(bad);
-        // Reads still work and show the last commit: neither rows nor state of the lost writes.
-        expect((await readTable(d, spec)).size).toBe(0);
-        expect((await d.readState()).find((r) => r.stream === 'lost')).toBeUndefined();
-      } finally {
-        await d.close();
-      }
+      await withDest(
+        file,
+        [spec],
+        async (d) => {
+          await d.write(
+            [{ table: spec, rows: rowsOf(spec, 0, 5) }],
+            [{ account: 'acct_1', stream: 'lost', state: streamState(7) }],
+          );
+          // A number where text belongs: the append fails, and the group with it.
+          const bad = await d
+            .write([{ table: spec, rows: rowsOf(spec, 5, 1, 42) }], [])
+            .catch((e: unknown) => e);
+          expect(bad).toBeInstanceOf(EltError);
+          expect((bad as EltError).message).toMatch(/1 earlier write\(s\) rolled back.*got a number/);
+          expect((bad as EltError).retryable).toBe(false);
+          const later = await d
+            .write([{ table: spec, rows: rowsOf(spec, 6, 1) }], [])
+            .catch((e: unknown) => e);
+          expect(later).toBe(bad);
+          await expect(d.flush()).rejects.toBe(bad);
+          // Reads still work and show the last commit: neither rows nor state of the lost writes.
+          expect((await readTable(d, spec)).size).toBe(0);
+          expect((await d.readState()).find((r) => r.stream === 'lost')).toBeUndefined();
+        },
+        { groupCommitMs: 60_000 },
+      );
       // A failure with nothing resolved before it in the group loses nothing: later writes go on.
-      const e = await DuckDbDestination.open(join(dir, 'group-first.duckdb'), { groupCommitMs: 60_000 });
-      try {
-        await e.init();
-        await e.ensureTables([spec]);
-        const first = await e
-          .write([{ table: spec, rows: rowsOf(spec, 0, 1, 42) }], [])
-          .catch((x: unknown) => x);
-        expect((first as Error).message).toMatch(/got a number/);
-        expect((first as Error).message).not.toMatch(/rolled back/);
-        await e.write([{ table: spec, rows: rowsOf(spec, 0, 2) }], []);
-        expect((await readTable(e, spec)).size).toBe(2);
-      } finally {
-        await e.close();
-      }
+      await withDest(
+        join(dir, 'group-first.duckdb'),
+        [spec],
+        async (e) => {
+          const first = await e
+            .write([{ table: spec, rows: rowsOf(spec, 0, 1, 42) }], [])
+            .catch((x: unknown) => x);
+          expect((first as Error).message).toMatch(/got a number/);
+          expect((first as Error).message).not.toMatch(/rolled back/);
+          await e.write([{ table: spec, rows: rowsOf(spec, 0, 2) }], []);
+          expect((await readTable(e, spec)).size).toBe(2);
+        },
+        { groupCommitMs: 60_000 },
+      );
     });
   });
 
