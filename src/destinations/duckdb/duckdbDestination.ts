@@ -107,7 +107,7 @@ const DEFAULT_SETTINGS: Record<string, string> = {
  * the whole file (checkpoints rewrite each table's open row group, key probes scan key columns), so
  * resident memory grew with the file: 1.6–1.9 GB peak on the `large` seed (1.25M rows) against a JS
  * heap of 30–150 MB. Capped, DuckDB evicts clean pages and spills to `<file>.tmp`. Data written since
- * the last checkpoint cannot be evicted, which is why checkpointIfLarge keeps it under 128 MB: with the
+ * the last checkpoint is held in memory, which is why commitGroups.ts checkpoints past 128 MB: with the
  * WAL-size checkpoint alone, 256 MB failed ("failed to pin block") in an incremental merge.
  * DUCKDB_MEMORY_LIMIT (`settings.memory_limit`) overrides it.
  */
@@ -116,9 +116,11 @@ export const DEFAULT_FILE_MEMORY_LIMIT = '512MB';
 const UNITS: Record<string, number> = { bytes: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 
 /**
- * The instance's memory_limit in bytes (DuckDB prints it as e.g. "488.2 MiB"). Data held uncommitted or
- * not yet checkpointed cannot be evicted, so the group and checkpoint thresholds are kept to a half and
- * a quarter of it: with a small DUCKDB_MEMORY_LIMIT the defaults (256 and 128 MB) would not fit.
+ * The instance's memory_limit in bytes (DuckDB prints it as e.g. "488.2 MiB"). The checkpoint threshold
+ * is kept to a quarter of it: committed data not yet checkpointed is pinned in memory, so with a small
+ * DUCKDB_MEMORY_LIMIT the default (128 MB) would not fit. The group cap does not depend on it: DuckDB
+ * spills uncommitted rows past the limit to `<file>.tmp` (a 200 MB transaction committed under a 64 MB
+ * limit), so a group bigger than the limit costs some writes to the temp file, not a failure.
  */
 async function memoryLimitBytes(connection: DuckDBConnection): Promise<number> {
   const shown = String(
@@ -187,7 +189,7 @@ export class DuckDbDestination implements Destination {
         new DuckDbBatchLoader(duckdbDialect, SCHEMA, opts.directAppend ?? true, tableKeysOf(lease.instance)),
         {
           maxAgeMs: opts.groupCommitMs ?? DEFAULT_GROUP_COMMIT_MS,
-          maxBytes: opts.groupMemoryBytes ?? Math.min(DEFAULT_GROUP_MEMORY, limit / 2),
+          maxBytes: opts.groupMemoryBytes ?? DEFAULT_GROUP_MEMORY,
           checkpointBytes: opts.checkpointMemoryBytes ?? Math.min(DEFAULT_CHECKPOINT_MEMORY, limit / 4),
         },
       );

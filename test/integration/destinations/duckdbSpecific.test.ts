@@ -436,23 +436,36 @@ describe('duckdb destination', () => {
       );
     });
 
-    it('scales its memory thresholds to a small memory_limit, committing a group that passes half of it', async () => {
+    it('keeps a group open past a small memory_limit: uncommitted rows spill, then commit whole', async () => {
       const file = join(dir, 'group-small.duckdb');
       const spec = makeSpec('small_limit', [['v', 'text']]);
+      const big = 'v'.repeat(2_000);
       await withDest(
         file,
         [spec],
         async (d) => {
-          // ~10 MB per write: past the third the group holds more than 32 MB (half of 64 MB) and commits.
-          // With the defaults for a large limit (256 MB) nothing would be committed before the flush.
-          for (let b = 0; b < 4; b++)
-            await d.write([{ table: spec, rows: rowsOf(spec, b * 5_000, 5_000, 'v'.repeat(2_000)) }], []);
-          expect(await committed(file, spec.name)).toBeGreaterThan(0);
+          // ~10 MB per write, ~120 MB in all: twice the memory_limit, in one uncommitted group (the group
+          // cap, 256 MB, does not shrink with the limit). DuckDB spills what does not fit to <file>.tmp.
+          for (let b = 0; b < 12; b++)
+            await d.write([{ table: spec, rows: rowsOf(spec, b * 5_000, 5_000, big) }], []);
+          expect(await committed(file, spec.name)).toBe(0);
           await d.flush();
-          expect(await committed(file, spec.name)).toBe(20_000);
+          expect(await committed(file, spec.name)).toBe(60_000);
+          // Every value whole (an aggregate: reading 120 MB of rows back would not fit the limit).
+          const lease = await acquireInstance(file, {});
+          try {
+            const c = await lease.instance.connect();
+            const r = await c.runAndReadAll(
+              `SELECT count(DISTINCT id), count(*) FILTER (WHERE v = '${big}') FROM main."${spec.name}"`,
+            );
+            c.closeSync();
+            expect(r.getRows()[0]!.map(Number)).toEqual([60_000, 60_000]);
+          } finally {
+            lease.release();
+          }
         },
         {
-          groupCommitMs: 60_000,
+          groupCommitMs: 600_000,
           settings: { memory_limit: '64MB' },
         },
       );
