@@ -94,11 +94,18 @@ const DEFAULT_CHECKPOINT_MEMORY = 128 * 2 ** 20;
  *   each segment is analysed and compressed on its own: with 16 kB the load bench (200k charge rows)
  *   ran at 44–50k rows/s against 50–57k with 64 kB (52k with 256 kB). A file keeps the block size it
  *   was created with.
+ * - `allocator_background_threads`: jemalloc's own thread purges freed pages of idle arenas. DuckDB's
+ *   worker threads do that when they idle (TaskScheduler::ExecuteForever → Allocator::ThreadFlush), but
+ *   with `threads=1` there are none, and jemalloc otherwise purges only while it allocates: during a
+ *   rate-bound sync DuckDB idles between writes and kept ~110 MB of freed pages resident (jemalloc
+ *   stats mid-run on `large`: 19 MB allocated, 132 MB resident). With the thread: 6–26 MB above
+ *   what is allocated.
  */
 const DEFAULT_SETTINGS: Record<string, string> = {
   checkpoint_threshold: '256MB',
   threads: '1',
   default_block_size: '65536',
+  allocator_background_threads: 'true',
 };
 
 /**
@@ -106,12 +113,18 @@ const DEFAULT_SETTINGS: Record<string, string> = {
  * default, 80% of RAM, lets its buffer pool keep every block it has read or written, and a sync touches
  * the whole file (checkpoints rewrite each table's open row group, key probes scan key columns), so
  * resident memory grew with the file: 1.6–1.9 GB peak on the `large` seed (1.25M rows) against a JS
- * heap of 30–150 MB. Capped, DuckDB evicts clean pages and spills to `<file>.tmp`. Data written since
- * the last checkpoint is held in memory, which is why commitGroups.ts checkpoints past 128 MB: with the
- * WAL-size checkpoint alone, 256 MB failed ("failed to pin block") in an incremental merge.
- * DUCKDB_MEMORY_LIMIT (`settings.memory_limit`) overrides it.
+ * heap of 30–150 MB. Capped, DuckDB evicts clean pages (they stay in the OS page cache, outside our
+ * resident set) and spills to `<file>.tmp`. Data written since the last checkpoint is held in memory,
+ * which is why commitGroups.ts checkpoints past a quarter of the limit: with the WAL-size checkpoint
+ * alone, 256 MB failed ("failed to pin block") in an incremental merge.
+ *
+ * 128 MB: the `large` backfill (rate-bound) peaked at 913 MB resident with 512 MB, 513–536 MB with
+ * 128 MB (and one jemalloc arena, allocatorConf.ts). The price is in bulk loads, where a group holding a
+ * row group of rows (~200 MB of charges) spills before its optimistic write: the load bench ran at
+ * 0.82× the rate of 512 MB (one run each, same boot). DUCKDB_MEMORY_LIMIT (`settings.memory_limit`)
+ * overrides it, e.g. `1GB` for a first backfill on a machine with memory to spare.
  */
-export const DEFAULT_FILE_MEMORY_LIMIT = '512MB';
+export const DEFAULT_FILE_MEMORY_LIMIT = '128MB';
 
 const UNITS: Record<string, number> = { bytes: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 

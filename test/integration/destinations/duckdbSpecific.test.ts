@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DUCKDB_ALLOCATOR_CONF } from '../../../src/destinations/duckdb/allocatorConf.js';
 import { ROW_GROUP_SIZE } from '../../../src/destinations/duckdb/commitGroups.js';
 import { DuckDbDestination, type DuckDbOptions } from '../../../src/destinations/duckdb/duckdbDestination.js';
 import { DuckDbExecutor } from '../../../src/destinations/duckdb/duckdbExecutor.js';
@@ -518,23 +519,33 @@ describe('duckdb destination', () => {
     });
   });
 
-  it('caps DuckDB memory for a database file unless configured', async () => {
-    const limitOf = async (path: string, settings?: Record<string, string>) => {
+  it('caps DuckDB memory for a database file unless configured, and returns freed pages', async () => {
+    const settingsOf = async (path: string, settings?: Record<string, string>) => {
       const d = await DuckDbDestination.open(path, { settings });
       // The destination's instance, shared through the per-file cache (a private one for :memory:).
       const lease = await acquireInstance(path, {});
       try {
         const c = await lease.instance.connect();
-        const r = await c.runAndReadAll(`SELECT current_setting('memory_limit')`);
+        const r = await c.runAndReadAll(
+          `SELECT current_setting('memory_limit'), current_setting('allocator_background_threads')`,
+        );
         c.closeSync();
-        return String(r.getRows()[0]![0]);
+        return r.getRows()[0]!.map(String);
       } finally {
         lease.release();
         await d.close();
       }
     };
-    expect(await limitOf(join(dir, 'limit-default.duckdb'))).toBe('488.2 MiB'); // 512 MB
-    expect(await limitOf(join(dir, 'limit-set.duckdb'), { memory_limit: '1GB' })).toBe('953.6 MiB');
+    expect(await settingsOf(join(dir, 'limit-default.duckdb'))).toEqual(['122.0 MiB', 'true']); // 128 MB
+    expect(await settingsOf(join(dir, 'limit-set.duckdb'), { memory_limit: '1GB' })).toEqual([
+      '953.6 MiB',
+      'true',
+    ]);
+    // jemalloc's options: set before libduckdb loaded (unless the environment had its own).
+    expect(process.env.DUCKDB_JE_MALLOC_CONF).toBeDefined();
+    expect(DUCKDB_ALLOCATOR_CONF.split(',')).toEqual(
+      expect.arrayContaining(['narenas:1', 'muzzy_decay_ms:0']),
+    );
   });
 
   it('explains a database file held by another process', async () => {
