@@ -21,6 +21,19 @@ export function wrapDuckDbError(err: unknown, what: string): EltError {
       { cause: err },
     );
   }
+  if (/^Out of Memory Error/i.test(first)) {
+    // The buffer pool is capped (duckdbDestination.ts DEFAULT_FILE_MEMORY_LIMIT); what it cannot evict
+    // (data not yet checkpointed, a statement's working memory) must fit. DuckDB's own hints (threads,
+    // preserve_insertion_order) do not apply to a sync, so they are left out.
+    const detail = first.replace(/\s*Possible solutions:.*$/i, '');
+    return new EltError(
+      redactSecrets(
+        `duckdb: ${what}: DuckDB needed more memory than its memory_limit allows: set DUCKDB_MEMORY_LIMIT higher (e.g. 512MB) and run the sync again; it resumes from the last commit (${detail})`,
+      ),
+      false,
+      { cause: err },
+    );
+  }
   const retryable =
     /TransactionContext Error.*conflict|write-write conflict|violates primary key constraint/i.test(first);
   return new EltError(redactSecrets(`duckdb: ${what}: ${first}`), retryable, { cause: err });

@@ -48,6 +48,19 @@ describe('DuckDB errors', () => {
     expect(err.retryable).toBe(false);
   });
 
+  it('tells what to do when DuckDB runs out of its memory limit', () => {
+    const err = wrapDuckDbError(
+      new Error(
+        'Out of Memory Error: failed to allocate data of size 32.0 KiB (61.0 MiB/61.0 MiB used)\n\nPossible solutions:\n* Reducing the number of threads (SET threads=X)\n* Increasing the memory limit',
+      ),
+      'writing a batch',
+    );
+    expect(err.message).toBe(
+      'duckdb: writing a batch: DuckDB needed more memory than its memory_limit allows: set DUCKDB_MEMORY_LIMIT higher (e.g. 512MB) and run the sync again; it resumes from the last commit (Out of Memory Error: failed to allocate data of size 32.0 KiB (61.0 MiB/61.0 MiB used))',
+    );
+    expect(err.retryable).toBe(false);
+  });
+
   it('treats transaction conflicts as retryable', () => {
     expect(
       wrapDuckDbError(new Error('TransactionContext Error: Catalog write-write conflict on alter'), 'w')
