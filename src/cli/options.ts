@@ -20,7 +20,7 @@ Configuration (environment variables; a --config JSON file may hold the same set
   STRIPE_API_BASE       API base URL, e.g. http://127.0.0.1:12111 for the emulator
   DESTINATION_URL       duckdb:./stripe.duckdb (default) or postgres://user:pass@host/db
   DESTINATION_SCHEMA    Postgres schema for the tables (default stripe)
-  DUCKDB_MEMORY_LIMIT   DuckDB buffer pool cap, e.g. 1GB (default 128MB for a file)
+  DUCKDB_MEMORY_LIMIT   DuckDB buffer pool cap, e.g. 1GB (default 512MB for a file)
   STRIPE_ACCOUNTS       self (default) | all (platform + connected accounts) | acct_1,acct_2
   STREAMS               comma-separated streams to sync (default all; see \`stripe-elt streams\`)
   EXCLUDE_STREAMS       streams to leave out, e.g. payment_methods,customer_tax_ids

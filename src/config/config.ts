@@ -50,9 +50,9 @@ export const ConfigSchema = z.object({
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
       .default('stripe'),
     /**
-     * DuckDB: cap on its buffer pool (e.g. `300MB`, `1GB`); 128MB for a database file when unset
-     * (duckdbDestination.ts, DEFAULT_FILE_MEMORY_LIMIT). The destination checkpoints before unflushed
-     * data passes a quarter of it (at most 128 MB); uncommitted rows past it spill to `<file>.tmp`.
+     * DuckDB: cap on its buffer pool (e.g. `300MB`, `1GB`); 512MB for a database file when unset
+     * (duckdbDestination.ts, DEFAULT_FILE_MEMORY_LIMIT). The destination commits and checkpoints before
+     * uncommitted or unflushed data passes a half / a quarter of it (at most 256 / 128 MB).
      */
     duckdbMemoryLimit: z
       .string()

@@ -9,7 +9,7 @@
  * durable at the latest by the next of those points (`Destination.flush`).
  *
  * Why: DuckDB writes a committed append to the WAL, uncompressed, then again, compressed, at the next
- * checkpoint; but a transaction that appends a full row group (122 880 rows) to a table writes it
+ * checkpoint; but a transaction that appends a full row group (ROW_GROUP_SIZE rows) to a table writes it
  * compressed straight into the file ("optimistic write", LocalStorage::Flush in DuckDB's
  * local_storage.cpp) and logs only where it went. Load bench, 200k charge rows in 5 000-row writes:
  * 31k rows/s committing each write (COMMIT 0.85 s and checkpoints 0.88 s per 100k rows) against 41k
@@ -33,9 +33,9 @@ import { toNumber } from '../sql/values.js';
 import { wrapDuckDbError } from './duckdbErrors.js';
 import type { DuckDbExecutor } from './duckdbExecutor.js';
 import type { RowGroupBudget } from './duckdbMerge.js';
+import { ROW_GROUP_SIZE } from './instanceCache.js';
 
-/** DuckDB's default row group size (rows), the unit of its optimistic writes. */
-export const ROW_GROUP_SIZE = 122_880;
+export { ROW_GROUP_SIZE };
 
 const UNCHECKPOINTED = `SELECT COALESCE(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag IN ('IN_MEMORY_TABLE', 'OVERFLOW_STRINGS')`;
 

@@ -118,22 +118,20 @@ const DEFAULT_SETTINGS: Record<string, string> = {
  * which is why commitGroups.ts checkpoints past a quarter of the limit: with the WAL-size checkpoint
  * alone, 256 MB failed ("failed to pin block") in an incremental merge.
  *
- * 128 MB: the `large` backfill (rate-bound) peaked at 913 MB resident with 512 MB, 513–536 MB with
- * 128 MB (and one jemalloc arena, allocatorConf.ts). The price is in bulk loads, where a group holding a
- * row group of rows (~200 MB of charges) spills before its optimistic write: the load bench ran at
- * 0.82× the rate of 512 MB (one run each, same boot). DUCKDB_MEMORY_LIMIT (`settings.memory_limit`)
- * overrides it, e.g. `1GB` for a first backfill on a machine with memory to spare.
+ * 512 MB: 128 MB took the `large` backfill (rate-bound) from 913 MB peak resident to 513–536 MB (with
+ * one jemalloc arena, allocatorConf.ts), but the ground-truth (`medium`, 31-day gap, sweeps) and fault
+ * tests failed with "Out of Memory Error" under it (with the group cap then left at 256 MB). DUCKDB_MEMORY_LIMIT (`settings.memory_limit`) overrides it; a failure names the setting.
  */
-export const DEFAULT_FILE_MEMORY_LIMIT = '128MB';
+export const DEFAULT_FILE_MEMORY_LIMIT = '512MB';
 
 const UNITS: Record<string, number> = { bytes: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 
 /**
- * The instance's memory_limit in bytes (DuckDB prints it as e.g. "488.2 MiB"). The checkpoint threshold
- * is kept to a quarter of it: committed data not yet checkpointed is pinned in memory, so with a small
- * DUCKDB_MEMORY_LIMIT the default (128 MB) would not fit. The group cap does not depend on it: DuckDB
- * spills uncommitted rows past the limit to `<file>.tmp` (a 200 MB transaction committed under a 64 MB
- * limit), so a group bigger than the limit costs some writes to the temp file, not a failure.
+ * The instance's memory_limit in bytes (DuckDB prints it as e.g. "488.2 MiB"). The group and checkpoint
+ * thresholds are kept to a half and a quarter of it, so that a small DUCKDB_MEMORY_LIMIT still fits what
+ * a commit needs: DuckDB spills uncommitted appended rows past the limit to `<file>.tmp`, but not what a
+ * commit holds for updates and deletes (with the group cap left at 256 MB under a 128 MB limit, the
+ * ground-truth and fault tests failed with "Out of Memory Error" while committing).
  */
 async function memoryLimitBytes(connection: DuckDBConnection): Promise<number> {
   const shown = String(
@@ -192,7 +190,7 @@ export class DuckDbDestination implements Destination {
       throw wrapDuckDbError(err, `opening ${path}`);
     }
     try {
-      const connection = await lease.instance.connect();
+      const connection = await lease.connect();
       const limit = await memoryLimitBytes(connection);
       return new DuckDbDestination(
         path,
@@ -202,7 +200,7 @@ export class DuckDbDestination implements Destination {
         new DuckDbBatchLoader(duckdbDialect, SCHEMA, opts.directAppend ?? true, tableKeysOf(lease.instance)),
         {
           maxAgeMs: opts.groupCommitMs ?? DEFAULT_GROUP_COMMIT_MS,
-          maxBytes: opts.groupMemoryBytes ?? DEFAULT_GROUP_MEMORY,
+          maxBytes: opts.groupMemoryBytes ?? Math.min(DEFAULT_GROUP_MEMORY, limit / 2),
           checkpointBytes: opts.checkpointMemoryBytes ?? Math.min(DEFAULT_CHECKPOINT_MEMORY, limit / 4),
         },
       );
