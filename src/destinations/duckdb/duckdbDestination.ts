@@ -98,7 +98,7 @@ const DEFAULT_CHECKPOINT_MEMORY = 128 * 2 ** 20;
  *   worker threads do that when they idle (TaskScheduler::ExecuteForever → Allocator::ThreadFlush), but
  *   with `threads=1` there are none, and jemalloc otherwise purges only while it allocates: during a
  *   rate-bound sync DuckDB idles between writes and kept ~110 MB of freed pages resident (jemalloc
- *   stats mid-run on `large`: 19 MB allocated, 132 MB resident). With the thread: 6–26 MB above
+ *   stats mid-run on `large`: 19 MB allocated, 132 MB resident). With the thread: 11–36 MB above
  *   what is allocated.
  */
 const DEFAULT_SETTINGS: Record<string, string> = {
