@@ -14,8 +14,9 @@
  * `narenas:1`: jemalloc gives each thread that allocates one of 4 × cores arenas, each with its own
  * freed pages. DuckDB statements run on whichever of libuv's four pool threads node-api picks, and the
  * appender on the main thread, so a sync spread its garbage over several arenas; our statements run one
- * at a time, so one arena costs no contention. One arena and the 128MB memory_limit together took the
- * `large` backfill from 913 MB peak RSS to 513–536 MB. (With no DuckDB worker threads, `threads=1`, nothing
+ * at a time, so one arena costs no contention. One arena and a 128MB memory_limit together took the
+ * `large` backfill from 913 MB peak RSS to 513–536 MB; with the default 512MB limit it still peaks at
+ * ~900 MB, DuckDB's cache of the file filling the limit. (With no DuckDB worker threads, `threads=1`, nothing
  * purges an idle arena: the destination turns on jemalloc's background thread for that, see
  * duckdbDestination.ts.) A value the user already set is left alone.
  */

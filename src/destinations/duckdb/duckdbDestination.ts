@@ -118,9 +118,10 @@ const DEFAULT_SETTINGS: Record<string, string> = {
  * which is why commitGroups.ts checkpoints past a quarter of the limit: with the WAL-size checkpoint
  * alone, 256 MB failed ("failed to pin block") in an incremental merge.
  *
- * 512 MB: 128 MB took the `large` backfill (rate-bound) from 913 MB peak resident to 513–536 MB (with
+ * 512 MB: 128 MB took the `large` backfill (rate-bound) from ~900 MB peak resident to 485–563 MB (with
  * one jemalloc arena, allocatorConf.ts), but the ground-truth (`medium`, 31-day gap, sweeps) and fault
- * tests failed with "Out of Memory Error" under it (with the group cap then left at 256 MB). DUCKDB_MEMORY_LIMIT (`settings.memory_limit`) overrides it; a failure names the setting.
+ * tests failed with "Out of Memory Error" under it (with the group cap then left at 256 MB).
+ * DUCKDB_MEMORY_LIMIT (`settings.memory_limit`) overrides it; an out-of-memory failure names it.
  */
 export const DEFAULT_FILE_MEMORY_LIMIT = '512MB';
 
