@@ -119,8 +119,9 @@ const DEFAULT_SETTINGS: Record<string, string> = {
  * alone, 256 MB failed ("failed to pin block") in an incremental merge.
  *
  * 512 MB: 128 MB took the `large` backfill (rate-bound) from ~900 MB peak resident to 485–563 MB (with
- * one jemalloc arena, allocatorConf.ts), but the ground-truth (`medium`, 31-day gap, sweeps) and fault
- * tests failed with "Out of Memory Error" under it (with the group cap then left at 256 MB).
+ * one jemalloc arena, allocatorConf.ts), but under it DuckDB ran out of memory in the ground-truth
+ * tests' incremental merges on `medium` ("failed to pin block"; with the group cap at half the limit as
+ * now, and with it at 256 MB also while committing and in the fault test).
  * DUCKDB_MEMORY_LIMIT (`settings.memory_limit`) overrides it; an out-of-memory failure names it.
  */
 export const DEFAULT_FILE_MEMORY_LIMIT = '512MB';
@@ -129,10 +130,10 @@ const UNITS: Record<string, number> = { bytes: 1, kib: 2 ** 10, mib: 2 ** 20, gi
 
 /**
  * The instance's memory_limit in bytes (DuckDB prints it as e.g. "488.2 MiB"). The group and checkpoint
- * thresholds are kept to a half and a quarter of it, so that a small DUCKDB_MEMORY_LIMIT still fits what
- * a commit needs: DuckDB spills uncommitted appended rows past the limit to `<file>.tmp`, but not what a
- * commit holds for updates and deletes (with the group cap left at 256 MB under a 128 MB limit, the
- * ground-truth and fault tests failed with "Out of Memory Error" while committing).
+ * thresholds are kept to a half and a quarter of it, so that a smaller DUCKDB_MEMORY_LIMIT leaves room
+ * for what a commit needs: DuckDB spills uncommitted appended rows past the limit to `<file>.tmp`, but
+ * not what a commit holds for updates and deletes (with the group cap left at 256 MB under a 128 MB
+ * limit, the ground-truth and fault tests failed with "Out of Memory Error" while committing).
  */
 async function memoryLimitBytes(connection: DuckDBConnection): Promise<number> {
   const shown = String(
