@@ -35,8 +35,6 @@ import type { DuckDbExecutor } from './duckdbExecutor.js';
 import type { RowGroupBudget } from './duckdbMerge.js';
 import { ROW_GROUP_SIZE } from './instanceCache.js';
 
-export { ROW_GROUP_SIZE };
-
 const UNCHECKPOINTED = `SELECT COALESCE(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag IN ('IN_MEMORY_TABLE', 'OVERFLOW_STRINGS')`;
 
 /** Bytes of table data DuckDB holds in memory: uncommitted, or committed and not yet checkpointed. */

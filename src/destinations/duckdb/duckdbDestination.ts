@@ -81,7 +81,7 @@ const DEFAULT_CHECKPOINT_MEMORY = 128 * 2 ** 20;
  *   filled row group; with 256 MB, 100k charge rows loaded in 7.1 s instead of 15.5 s (and a 70 MB file
  *   instead of 132 MB), at the cost of a larger WAL to replay after a crash. Memory is bounded by
  *   the destination's own checkpoints instead (DEFAULT_CHECKPOINT_MEMORY, commitGroups.ts).
- * - `threads`: one. A batch (5 000 rows) is far below a row group (122 880 rows), DuckDB's unit of
+ * - `threads`: one. A batch (5 000 rows) is far below a row group (instanceCache.ts), DuckDB's unit of
  *   parallel work, so its statements run on one thread anyway, and the idle workers only cost CPU that
  *   the Node thread building the next rows needs: 200k charge rows took 14.0 CPU-s in 22.3 s with one
  *   thread against 21.3 CPU-s in 36.0 s with DuckDB's default (one per core) on a 2-core machine.

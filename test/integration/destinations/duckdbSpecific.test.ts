@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DUCKDB_ALLOCATOR_CONF } from '../../../src/destinations/duckdb/allocatorConf.js';
-import { ROW_GROUP_SIZE } from '../../../src/destinations/duckdb/commitGroups.js';
 import { DuckDbDestination, type DuckDbOptions } from '../../../src/destinations/duckdb/duckdbDestination.js';
 import { DuckDbExecutor } from '../../../src/destinations/duckdb/duckdbExecutor.js';
-import { acquireInstance, openInstanceCount } from '../../../src/destinations/duckdb/instanceCache.js';
+import {
+  acquireInstance,
+  openInstanceCount,
+  ROW_GROUP_SIZE,
+} from '../../../src/destinations/duckdb/instanceCache.js';
 import { EltError } from '../../../src/errors.js';
 import type { TableSpec } from '../../../src/schema/tableSpec.js';
 import { makeRow, makeSpec, readTable, streamState } from './conformanceHelpers.js';
