@@ -49,9 +49,15 @@ function quoteString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-/** An in-memory instance with `target` (a file path, or :memory:) attached as CATALOG. */
+/**
+ * An in-memory instance with `target` (a file path, or :memory:) attached as CATALOG. For a file, spills
+ * go to `<file>.tmp` as when DuckDB opens the file itself: an in-memory instance's default is `.tmp` in
+ * the working directory, which a container may not be able to write (and which two syncs of different
+ * files in one directory would share).
+ */
 async function createInstance(target: string, options: Record<string, string>): Promise<DuckDBInstance> {
-  const instance = await DuckDBInstance.create(MEMORY, options);
+  const spill: Record<string, string> = target === MEMORY ? {} : { temp_directory: `${target}.tmp` };
+  const instance = await DuckDBInstance.create(MEMORY, { ...spill, ...options });
   try {
     const c = await instance.connect();
     try {

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DUCKDB_ALLOCATOR_CONF } from '../../../src/destinations/duckdb/allocatorConf.js';
@@ -536,7 +536,7 @@ describe('duckdb destination', () => {
       try {
         const c = await lease.connect();
         const r = await c.runAndReadAll(
-          `SELECT current_setting('memory_limit'), current_setting('allocator_background_threads')`,
+          `SELECT current_setting('memory_limit'), current_setting('allocator_background_threads'), current_setting('temp_directory')`,
         );
         c.closeSync();
         return r.getRows()[0]!.map(String);
@@ -545,10 +545,13 @@ describe('duckdb destination', () => {
         await d.close();
       }
     };
-    expect(await settingsOf(join(dir, 'limit-default.duckdb'))).toEqual(['488.2 MiB', 'true']); // 512 MB
+    // Spills go beside the file, as when DuckDB opens it itself (not to `.tmp` in the working directory).
+    const file = join(dir, 'limit-default.duckdb');
+    expect(await settingsOf(file)).toEqual(['488.2 MiB', 'true', `${resolve(file)}.tmp`]); // 512 MB
     expect(await settingsOf(join(dir, 'limit-set.duckdb'), { memory_limit: '1GB' })).toEqual([
       '953.6 MiB',
       'true',
+      `${resolve(dir, 'limit-set.duckdb')}.tmp`,
     ]);
     // jemalloc's options: set before libduckdb loaded (unless the environment had its own).
     expect(process.env.DUCKDB_JE_MALLOC_CONF).toBeDefined();
