@@ -52,7 +52,7 @@ export const ConfigSchema = z.object({
     /**
      * DuckDB: cap on its buffer pool (e.g. `300MB`, `1GB`); 512MB for a database file when unset
      * (duckdbDestination.ts, DEFAULT_FILE_MEMORY_LIMIT). The destination commits and checkpoints before
-     * uncommitted or unflushed data passes a half / a quarter of it (at most 256 / 128 MB).
+     * uncommitted or unflushed data passes a half / a quarter of it (at most 96 / 64 MB).
      */
     duckdbMemoryLimit: z
       .string()
@@ -70,7 +70,7 @@ export const ConfigSchema = z.object({
      * Used JS heap (MB) past which a sync asks V8 for a full collection (src/engine/heapGuard.ts): keeps
      * resident memory near the live set instead of V8's growth heuristics; 0 leaves it to V8.
      */
-    heapTargetMb: z.number().int().nonnegative().default(160),
+    heapTargetMb: z.number().int().nonnegative().default(96),
     /** Lookback for created-cursor streams (balance transactions change status without events). */
     createdLookbackHours: z
       .number()

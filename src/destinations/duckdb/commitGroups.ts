@@ -30,6 +30,7 @@
  */
 import { EltError } from '../../errors.js';
 import { toNumber } from '../sql/values.js';
+import type { BlockCache } from './blockCache.js';
 import { wrapDuckDbError } from './duckdbErrors.js';
 import type { DuckDbExecutor } from './duckdbExecutor.js';
 import type { RowGroupBudget } from './duckdbMerge.js';
@@ -51,6 +52,8 @@ export interface CommitGroupOptions {
   checkpointBytes: number;
   /** Runs `fn` when the connection is free (the destination's serial queue), for the idle timer. */
   exclusive: (fn: () => Promise<void>) => Promise<void>;
+  /** Trimmed after every commit (blockCache.ts): what the commit and its checkpoint loaded. */
+  cache?: BlockCache;
 }
 
 interface Group {
@@ -143,6 +146,7 @@ export class CommitGroups {
     }
     this.group = null;
     if (limit > 0 && (await heldInMemory(this.exec)) > limit) await this.exec.query('CHECKPOINT');
+    await this.opts.cache?.trim();
   }
 
   /** Rolls the open group back after `err`; remembers the loss if writes of it had resolved. */

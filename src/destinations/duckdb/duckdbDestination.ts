@@ -23,6 +23,7 @@ import { applyMigrations, loadMigrations } from '../sql/migrations.js';
 import { readRunRecords, upsertRun } from '../sql/runsTable.js';
 import { deleteState, readStateRecords } from '../sql/stateTable.js';
 import { writeBatches } from '../sql/writeBatches.js';
+import { BlockCache } from './blockCache.js';
 import { type CommitGroupOptions, CommitGroups } from './commitGroups.js';
 import { DUCKDB_MAX_IDENTIFIER, duckdbDialect } from './duckdbDialect.js';
 import { wrapDuckDbError } from './duckdbErrors.js';
@@ -57,11 +58,22 @@ export interface DuckDbOptions {
   groupCommitMs?: number;
   /** Group commit: commit once uncommitted plus uncheckpointed data holds more memory than this. */
   groupMemoryBytes?: number;
+  /**
+   * Cached blocks of the database file kept after a commit (blockCache.ts); 0 keeps them until the
+   * memory limit evicts them. Default DEFAULT_BLOCK_CACHE.
+   */
+  blockCacheBytes?: number;
 }
 
 /** Group commit (commitGroups.ts): a resolved write is durable within this many ms. */
 export const DEFAULT_GROUP_COMMIT_MS = 10_000;
-const DEFAULT_GROUP_MEMORY = 256 * 2 ** 20;
+const DEFAULT_GROUP_MEMORY = 96 * 2 ** 20;
+
+/**
+ * Cached file blocks kept after a commit (blockCache.ts). Enough for the key columns that the next
+ * writes' probes and child replacements scan on most tables; the rest is re-read from the OS cache.
+ */
+const DEFAULT_BLOCK_CACHE = 32 * 2 ** 20;
 
 /**
  * Rows written since the last checkpoint stay in memory, uncompressed, until the next checkpoint (DuckDB's
@@ -73,7 +85,7 @@ const DEFAULT_GROUP_MEMORY = 256 * 2 ** 20;
  * high threshold then still checkpoints rarely (a checkpoint rewrites each table's open row group, so
  * frequent ones are costly: 100k charge rows loaded at ~12k rows/s with a 16 MB threshold against ~25k).
  */
-const DEFAULT_CHECKPOINT_MEMORY = 128 * 2 ** 20;
+const DEFAULT_CHECKPOINT_MEMORY = 64 * 2 ** 20;
 
 /**
  * - `checkpoint_threshold`: WAL size that triggers an automatic checkpoint. DuckDB's default (16 MB)
@@ -100,12 +112,23 @@ const DEFAULT_CHECKPOINT_MEMORY = 128 * 2 ** 20;
  *   rate-bound sync DuckDB idles between writes and kept ~110 MB of freed pages resident (jemalloc
  *   stats mid-run on `large`: 19 MB allocated, 132 MB resident). With the thread: 11–36 MB above
  *   what is allocated.
+ * - `max_vacuum_tasks`: none. Since DuckDB 1.4 rows appended to a table after a checkpoint go into a
+ *   new row group (github.com/duckdb/duckdb/pull/18829), and each checkpoint then merges the small
+ *   trailing row groups of every table it touches ("vacuum"), reading them back and rebuilding them in
+ *   memory, whole row groups of wide JSON columns at a time: on a rate-bound `large` backfill those
+ *   checkpoints took 1.5–3.5 s every ~12 s and raised DuckDB's memory from ~100 to ~500 MB each time
+ *   (OVERFLOW_STRINGS up to 340 MB), the process to 730–820 MB. Without vacuum they took 0.4–0.75 s
+ *   and the process stayed under ~420 MB. The cost is more, smaller row groups in tables that grow
+ *   slowly (one per checkpoint that touched them); bulk loads still write full row groups (the load
+ *   bench is unchanged), and stream tables never lose rows (soft deletes are updates; `reset` drops
+ *   the table), the other thing vacuum reclaims.
  */
 const DEFAULT_SETTINGS: Record<string, string> = {
   checkpoint_threshold: '256MB',
   threads: '1',
   default_block_size: '65536',
   allocator_background_threads: 'true',
+  max_vacuum_tasks: '0',
 };
 
 /**
@@ -194,16 +217,22 @@ export class DuckDbDestination implements Destination {
     try {
       const connection = await lease.connect();
       const limit = await memoryLimitBytes(connection);
+      const exec = new DuckDbExecutor(connection);
       return new DuckDbDestination(
         path,
         lease,
         connection,
-        new DuckDbExecutor(connection),
+        exec,
         new DuckDbBatchLoader(duckdbDialect, SCHEMA, opts.directAppend ?? true, tableKeysOf(lease.instance)),
         {
           maxAgeMs: opts.groupCommitMs ?? DEFAULT_GROUP_COMMIT_MS,
           maxBytes: opts.groupMemoryBytes ?? Math.min(DEFAULT_GROUP_MEMORY, limit / 2),
           checkpointBytes: opts.checkpointMemoryBytes ?? Math.min(DEFAULT_CHECKPOINT_MEMORY, limit / 4),
+          cache: new BlockCache(
+            exec,
+            opts.blockCacheBytes ?? DEFAULT_BLOCK_CACHE,
+            lease.settings.memory_limit,
+          ),
         },
       );
     } catch (err) {

@@ -15,6 +15,8 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 interface Entry {
   instance: Promise<DuckDBInstance>;
+  /** The settings it was created with (the first user's). */
+  settings: Readonly<Record<string, string>>;
   refs: number;
 }
 
@@ -39,6 +41,8 @@ export const ROW_GROUP_SIZE = 30_720;
 
 export interface InstanceLease {
   instance: DuckDBInstance;
+  /** The settings the instance was created with: the first user's, when it is shared. */
+  settings: Readonly<Record<string, string>>;
   /** A new connection on the instance whose default catalog is the database (closeSync it when done). */
   connect(): Promise<DuckDBConnection>;
   /** Give the instance back; the last release closes it. Idempotent. */
@@ -90,6 +94,7 @@ export async function acquireInstance(path: string, options: Record<string, stri
     let released = false;
     return {
       instance,
+      settings: { ...options },
       connect: () => connect(instance),
       release: () => {
         if (!released) instance.closeSync();
@@ -100,7 +105,7 @@ export async function acquireInstance(path: string, options: Record<string, stri
   const key = resolve(path);
   let entry = cache.get(key);
   if (!entry) {
-    const created: Entry = { instance: createInstance(key, options), refs: 0 };
+    const created: Entry = { instance: createInstance(key, options), settings: { ...options }, refs: 0 };
     entry = created;
     cache.set(key, created);
     // A failed open must not poison the cache for the next attempt.
@@ -120,6 +125,7 @@ export async function acquireInstance(path: string, options: Record<string, stri
   let released = false;
   return {
     instance,
+    settings: held.settings,
     connect: () => connect(instance),
     release: () => {
       if (released) return;

@@ -1,5 +1,6 @@
 /** DuckDB-only behaviour: one instance per file, durability across reopen, native U+0000, file locks. */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -309,6 +310,59 @@ describe('duckdb destination', () => {
     };
     expect(await walAfterWrite('ckpt-off.duckdb', 0)).toBeGreaterThan(0);
     expect(await walAfterWrite('ckpt-on.duckdb', 1)).toBe(0);
+  });
+
+  it('drops cached blocks of the file after a commit, keeping rows not yet checkpointed and the memory limit', async () => {
+    const spec = makeSpec('cached', [['v', 'text']]);
+    const rows = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        makeRow(spec, { id: `k${from + i}`, v: randomBytes(150).toString('hex') }, { version: 1 }),
+      );
+    /** BASE_TABLE and IN_MEMORY_TABLE bytes, temp files, memory_limit: after writing `n` rows and flushing. */
+    const memoryAfterWrites = async (name: string, opts: DuckDbOptions) =>
+      withDest(
+        join(dir, name),
+        [spec],
+        async (d) => {
+          const lease = await acquireInstance(join(dir, name), {});
+          try {
+            const c = await lease.connect();
+            // Checkpointed (file blocks, which DuckDB keeps loaded), then more rows that stay in memory.
+            await d.write([{ table: spec, rows: rows(0, 20_000) }], []);
+            await d.flush();
+            await c.run('CHECKPOINT');
+            await d.write([{ table: spec, rows: rows(20_000, 5_000) }], []);
+            await d.flush();
+            const r = await c.runAndReadAll(
+              `SELECT (SELECT COALESCE(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'BASE_TABLE'),
+                      (SELECT COALESCE(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'),
+                      (SELECT count(*) FROM duckdb_temporary_files()),
+                      current_setting('memory_limit'),
+                      (SELECT count(*) FROM cached)`,
+            );
+            c.closeSync();
+            const [base, inMemory, temp, limit, count] = r.getRows()[0]!;
+            return {
+              base: Number(base),
+              inMemory: Number(inMemory),
+              temp: Number(temp),
+              limit,
+              count: Number(count),
+            };
+          } finally {
+            lease.release();
+          }
+        },
+        { checkpointMemoryBytes: 0, ...opts },
+      );
+    const kept = await memoryAfterWrites('cache-kept.duckdb', { blockCacheBytes: 0 });
+    const trimmed = await memoryAfterWrites('cache-trimmed.duckdb', { blockCacheBytes: 2 ** 20 });
+    expect(kept.base).toBeGreaterThan(2 * 2 ** 20); // ~3.5 MB compressed, loaded since the checkpoint wrote it
+    expect(trimmed.base).toBeLessThanOrEqual(2 ** 20);
+    for (const r of [kept, trimmed]) {
+      expect(r.inMemory).toBeGreaterThan(2 ** 20); // the 5 000 rows written since: not evicted, not spilled
+      expect(r).toMatchObject({ temp: 0, limit: '488.2 MiB', count: 25_000 });
+    }
   });
 
   it('probes stored keys only when the key filter cannot rule them out, and still merges stored keys', async () => {
