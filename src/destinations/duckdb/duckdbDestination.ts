@@ -117,8 +117,8 @@ const DEFAULT_CHECKPOINT_MEMORY = 64 * 2 ** 20;
  *   trailing row groups of every table it touches ("vacuum"), reading them back and rebuilding them in
  *   memory, whole row groups of wide JSON columns at a time: on a rate-bound `large` backfill those
  *   checkpoints took 1.5–3.5 s every ~12 s and raised DuckDB's memory from ~100 to ~500 MB each time
- *   (OVERFLOW_STRINGS up to 340 MB), the process to 730–820 MB. Without vacuum they took 0.4–0.75 s
- *   and the process stayed under ~420 MB. The cost is more, smaller row groups in tables that grow
+ *   (OVERFLOW_STRINGS up to 340 MB), the process to 730–820 MB. Without vacuum they took 0.4–0.75 s;
+ *   a one-account run peaked at ~420 MB, the four-account bench at ~500 MB. The cost is more, smaller row groups in tables that grow
  *   slowly (one per checkpoint that touched them); bulk loads still write full row groups (the load
  *   bench is unchanged), and stream tables never lose rows (soft deletes are updates; `reset` drops
  *   the table), the other thing vacuum reclaims.
