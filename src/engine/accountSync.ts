@@ -87,6 +87,7 @@ export async function syncAccount(
       concurrency: opts.concurrency,
       perEndpoint: opts.perEndpoint,
       signal: ctx.signal,
+      admit: (rows, signal) => ctx.writer.reserve(rows, signal),
       classify: (err) =>
         err instanceof StripeAuthError || !(err instanceof EltError) || isDestinationError(err)
           ? 'fatal'

@@ -26,6 +26,16 @@ type Obj = Record<string, unknown>;
  */
 const MAX_PENDING_CHILD_TASKS = 400;
 
+/** Objects per list page we request (Stripe's maximum), and so the rows a page task reserves. */
+const PAGE_LIMIT = 100;
+
+/**
+ * Rows a per-parent child fetch reserves before it is sent: a customer has a few payment methods, tax
+ * ids and balance transactions, rarely more. The reservation is an estimate; more rows are still
+ * taken (the writer's buffer bounds them).
+ */
+const PER_PARENT_ROWS = 10;
+
 export interface BackfillUnitOptions {
   /** Stream whose state holds the windows (the listed stream, or a late-enabled child). */
   stateStream: string;
@@ -159,7 +169,7 @@ export class BackfillUnit {
 
   private pageTask(w: WindowRuntime): Task {
     w.queued = true;
-    return { endpoint: this.endpoint, group: this.group, run: () => this.page(w) };
+    return { endpoint: this.endpoint, group: this.group, rows: PAGE_LIMIT, run: () => this.page(w) };
   }
 
   private async page(w: WindowRuntime): Promise<Task[]> {
@@ -167,7 +177,11 @@ export class BackfillUnit {
     const { list } = this.opts;
     const spec = list.list!;
     const ws = w.state;
-    const params: Record<string, unknown> = { limit: 100, ...spec.params, ...(spec.passes?.[ws.pass] ?? {}) };
+    const params: Record<string, unknown> = {
+      limit: PAGE_LIMIT,
+      ...spec.params,
+      ...(spec.passes?.[ws.pass] ?? {}),
+    };
     if (spec.createdFilter) params.created = { gte: ws.gte, lt: ws.lt };
     if (ws.cursor) params.starting_after = ws.cursor;
     let res: { body: { data: Obj[]; has_more: boolean }; serverTime: number };
@@ -215,6 +229,7 @@ export class BackfillUnit {
         childTasks.push({
           endpoint: endpointForChild(child),
           group: this.group,
+          rows: PER_PARENT_ROWS,
           run: async () => {
             try {
               if (!this.failed.has(child.name))

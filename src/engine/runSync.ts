@@ -123,8 +123,10 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
     );
     const writer = new BatchWriter(destination, tables, state, {
       batchRows: config.sync.batchRows,
-      // One batch being written and one filling: producers wait beyond that. Objects are large (an
-      // invoice with its lines is ~10 kB in memory), so this is the main bound on the extractor's heap.
+      // One batch being written and one filling: producers wait beyond that, and backfill requests are
+      // not sent while the rows buffered and those promised to requests in flight reach it
+      // (BatchWriter.reserve). Objects are large (an invoice with its lines is ~10 kB in memory), so
+      // this is the main bound on the extractor's heap.
       maxBufferedRows: config.sync.batchRows * 2,
       now: nowSeconds,
       signal,

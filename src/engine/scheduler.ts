@@ -5,11 +5,18 @@
  * follow-up tasks (the next page, per-parent child fetches). When slots are free and the queue is empty,
  * `onIdle` can supply more (splitting a long window).
  */
+import { setMaxListeners } from 'node:events';
+
 export interface Task {
   /** Rate-limit endpoint the task's request counts against. */
   endpoint: string;
   /** Group (stream) the task belongs to: a failed group's queued tasks are dropped. */
   group: string;
+  /**
+   * Rows the task is expected to hand to the writer (a list page: its limit). Tasks with rows wait for
+   * admission (`SchedulerOptions.admit`) before they run; the estimate need not be exact.
+   */
+  rows?: number;
   run(signal: AbortSignal): Promise<Task[] | undefined>;
 }
 
@@ -20,6 +27,12 @@ export interface SchedulerOptions {
   classify(error: unknown, task: Task): 'fatal' | 'group';
   onGroupFailed?(group: string, error: unknown): void;
   onIdle?(): Task[];
+  /**
+   * Waits until the writer has room for `rows` more and reserves it; resolves to the function that gives
+   * the reservation back, called when the task ends (BatchWriter.reserve). A task waiting here holds
+   * its slot: that is the point, requests are not sent while their pages would have nowhere to go.
+   */
+  admit?(rows: number, signal: AbortSignal): Promise<() => void>;
   signal?: AbortSignal;
 }
 
@@ -35,6 +48,8 @@ export class Scheduler {
   private wake?: () => void;
 
   constructor(private readonly opts: SchedulerOptions) {
+    // Every slot waiting for admission listens on it (up to `concurrency` at once).
+    setMaxListeners(Math.max(10, opts.concurrency + 10), this.abort.signal);
     opts.signal?.addEventListener('abort', () => this.abort.abort(opts.signal?.reason), { once: true });
   }
 
@@ -110,10 +125,19 @@ export class Scheduler {
     }
   }
 
+  private async runAdmitted(t: Task): Promise<Task[] | undefined> {
+    const release = t.rows && this.opts.admit ? await this.opts.admit(t.rows, this.abort.signal) : undefined;
+    try {
+      return await t.run(this.abort.signal);
+    } finally {
+      release?.();
+    }
+  }
+
   private start(t: Task): void {
     this.inFlight++;
     this.count(this.perEndpoint, t.endpoint, 1);
-    t.run(this.abort.signal)
+    this.runAdmitted(t)
       .then((next) => {
         if (next && !this.failedGroups.has(t.group)) this.push(...next);
       })
