@@ -28,5 +28,5 @@ Configuration (environment variables; a --config JSON file may hold the same set
   STRIPE_CONCURRENCY    requests in flight per account (default rate × 0.5 s)
   STRIPE_ACCOUNT_CONCURRENCY  accounts synced at once, each on its own rate budget (default 4)
   BATCH_ROWS            rows per destination write (default 2500)
-  HEAP_TARGET_MB        JS heap above which a full GC is requested (default 96; 0 = V8 decides)
+  HEAP_TARGET_MB        JS heap above which a full GC is requested (default 64; 0 = V8 decides)
   LOG_LEVEL             debug | info | warn | error`;

@@ -67,7 +67,17 @@ export interface DuckDbOptions {
 
 /** Group commit (commitGroups.ts): a resolved write is durable within this many ms. */
 export const DEFAULT_GROUP_COMMIT_MS = 10_000;
-const DEFAULT_GROUP_MEMORY = 96 * 2 ** 20;
+/**
+ * Group commit: commit once uncommitted and uncheckpointed table data hold this much. It bounds what a
+ * rate-bound backfill keeps in DuckDB, where writes trickle into forty tables and no group comes near a
+ * full row group; bulk loads commit at each full row group before reaching it (a RowGroupBudget split,
+ * commitGroups.ts), so the load bench is the same at 48 and 96 MB (200k charge rows: 19.4k / 18.6k
+ * against 20.7k / 18.2k rows/s, alternating runs on one boot). Live `large` runs, first 100 s (four
+ * accounts, the most demanding phase): with 96 / 64 MB DuckDB held up to 160–211 MB and the process
+ * peaked at 505–537 MB; with 48 / 32 MB up to 110–127 MB and 437–468 MB. DuckDB's memory outside its
+ * buffer pool (query state, allocator pages) moves with it: ~70 MB more is freed at each checkpoint.
+ */
+const DEFAULT_GROUP_MEMORY = 48 * 2 ** 20;
 
 /**
  * Cached file blocks kept after a commit (blockCache.ts). Enough for the key columns that the next
@@ -84,8 +94,9 @@ const DEFAULT_BLOCK_CACHE = 32 * 2 ** 20;
  * also checkpoints when this memory passes DEFAULT_CHECKPOINT_MEMORY. A single-table load with a
  * high threshold then still checkpoints rarely (a checkpoint rewrites each table's open row group, so
  * frequent ones are costly: 100k charge rows loaded at ~12k rows/s with a 16 MB threshold against ~25k).
+ * 32 MB with the 48 MB group cap (measurements at DEFAULT_GROUP_MEMORY).
  */
-const DEFAULT_CHECKPOINT_MEMORY = 64 * 2 ** 20;
+const DEFAULT_CHECKPOINT_MEMORY = 32 * 2 ** 20;
 
 /**
  * - `checkpoint_threshold`: WAL size that triggers an automatic checkpoint. DuckDB's default (16 MB)

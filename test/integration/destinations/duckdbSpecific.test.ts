@@ -521,7 +521,7 @@ describe('duckdb destination', () => {
         [spec],
         async (d) => {
           // ~10 MB per write: past the third the group holds more than 32 MB (half of 64 MB) and commits.
-          // With the defaults for a large limit (256 MB) nothing would be committed before the flush.
+          // With the default for a large limit (48 MB) nothing would be committed before the flush.
           for (let b = 0; b < 4; b++)
             await d.write([{ table: spec, rows: rowsOf(spec, b * 5_000, 5_000, 'v'.repeat(2_000)) }], []);
           expect(await committed(file, spec.name)).toBeGreaterThan(0);
