@@ -128,6 +128,8 @@ export class Scheduler {
   private async runAdmitted(t: Task): Promise<Task[] | undefined> {
     const release = t.rows && this.opts.admit ? await this.opts.admit(t.rows, this.abort.signal) : undefined;
     try {
+      // Its group may have failed while it waited: its request is no longer wanted.
+      if (release && this.failedGroups.has(t.group)) return undefined;
       return await t.run(this.abort.signal);
     } finally {
       release?.();

@@ -224,4 +224,42 @@ describe('Scheduler with admission', () => {
     expect(ran.sort()).toEqual(['page', 'plain']);
     expect(admitted).toBe(1);
   });
+
+  it('drops a task whose group failed while it waited for admission', async () => {
+    let releaseFirst!: () => void;
+    const gate = new Promise<void>((r) => (releaseFirst = r));
+    const ran: string[] = [];
+    let grants = 0;
+    const s = new Scheduler({
+      concurrency: 2,
+      perEndpoint: 2,
+      classify: () => 'group',
+      // One reservation at a time: the second page waits until the first is given back.
+      admit: async () => {
+        while (grants > 0) await new Promise((r) => setImmediate(r));
+        grants++;
+        return () => {
+          grants--;
+        };
+      },
+    });
+    s.push(
+      {
+        endpoint: 'a',
+        group: 'g',
+        rows: 100,
+        run: async () => {
+          await gate;
+          throw new Error('stream failed');
+        },
+      },
+      { endpoint: 'a', group: 'g', rows: 100, run: async () => void ran.push('late page') },
+    );
+    const done = s.run();
+    await new Promise((r) => setImmediate(r));
+    releaseFirst();
+    await done;
+    expect(s.groupFailed('g')).toBe(true);
+    expect(ran).toEqual([]);
+  });
 });
