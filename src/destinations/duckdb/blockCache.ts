@@ -24,7 +24,29 @@
 import { toNumber } from '../sql/values.js';
 import type { DuckDbExecutor } from './duckdbExecutor.js';
 
-const USAGE = `SELECT COALESCE(sum(memory_usage_bytes) FILTER (WHERE tag = 'BASE_TABLE'), 0), COALESCE(sum(memory_usage_bytes), 0) FROM duckdb_memory()`;
+const USAGE = `SELECT
+  COALESCE(sum(memory_usage_bytes) FILTER (WHERE tag IN ('IN_MEMORY_TABLE', 'OVERFLOW_STRINGS')), 0),
+  COALESCE(sum(memory_usage_bytes) FILTER (WHERE tag = 'BASE_TABLE'), 0),
+  COALESCE(sum(memory_usage_bytes), 0)
+FROM duckdb_memory()`;
+
+/** DuckDB's memory by what it holds, in bytes (duckdb_memory()). */
+export interface MemoryUsage {
+  /** Table data not yet checkpointed: uncommitted, or committed and not written to the file. */
+  unwritten: number;
+  /** Cached blocks of the database file. */
+  cached: number;
+  total: number;
+}
+
+export async function memoryUsage(exec: DuckDbExecutor): Promise<MemoryUsage> {
+  const [unwritten, cached, total] = (await exec.query(USAGE)).rows[0]!.map(toNumber) as [
+    number,
+    number,
+    number,
+  ];
+  return { unwritten, cached, total };
+}
 
 /**
  * Cached blocks a trim leaves (at most half of `maxBytes`): also what another connection can allocate,
@@ -47,11 +69,11 @@ export class BlockCache {
   /**
    * Drops cached file blocks, down to KEEP or half of `maxBytes`, if they hold more than `maxBytes`;
    * otherwise only re-sets the limit, so that the allocators return freed pages. True if it dropped
-   * blocks.
+   * blocks. `usage`: memoryUsage read since the last statement that could change it, if the caller has it.
    */
-  async trim(): Promise<boolean> {
+  async trim(usage?: MemoryUsage): Promise<boolean> {
     if (this.maxBytes <= 0) return false;
-    const [cached, total] = (await this.exec.query(USAGE)).rows[0]!.map(toNumber) as [number, number];
+    const { cached, total } = usage ?? (await memoryUsage(this.exec));
     const limit = await this.limitSetting();
     if (cached <= this.maxBytes) {
       await this.exec.query(`SET memory_limit = '${limit}'`);

@@ -29,18 +29,15 @@
  * next sync resumes from the last commit.
  */
 import { EltError } from '../../errors.js';
-import { toNumber } from '../sql/values.js';
-import type { BlockCache } from './blockCache.js';
+import { type BlockCache, memoryUsage } from './blockCache.js';
 import { wrapDuckDbError } from './duckdbErrors.js';
 import type { DuckDbExecutor } from './duckdbExecutor.js';
 import type { RowGroupBudget } from './duckdbMerge.js';
 import { ROW_GROUP_SIZE } from './instanceCache.js';
 
-const UNCHECKPOINTED = `SELECT COALESCE(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag IN ('IN_MEMORY_TABLE', 'OVERFLOW_STRINGS')`;
-
 /** Bytes of table data DuckDB holds in memory: uncommitted, or committed and not yet checkpointed. */
 async function heldInMemory(exec: DuckDbExecutor): Promise<number> {
-  return toNumber((await exec.query(UNCHECKPOINTED)).rows[0]![0]);
+  return (await memoryUsage(exec)).unwritten;
 }
 
 export interface CommitGroupOptions {
@@ -145,8 +142,13 @@ export class CommitGroups {
       throw err;
     }
     this.group = null;
-    if (limit > 0 && (await heldInMemory(this.exec)) > limit) await this.exec.query('CHECKPOINT');
-    await this.opts.cache?.trim();
+    // One read serves the checkpoint decision and, when no checkpoint follows, the cache trim.
+    let usage = limit > 0 || this.opts.cache ? await memoryUsage(this.exec) : undefined;
+    if (limit > 0 && usage!.unwritten > limit) {
+      await this.exec.query('CHECKPOINT');
+      usage = undefined;
+    }
+    await this.opts.cache?.trim(usage);
   }
 
   /** Rolls the open group back after `err`; remembers the loss if writes of it had resolved. */

@@ -129,10 +129,10 @@ const DEFAULT_CHECKPOINT_MEMORY = 32 * 2 ** 20;
  *   memory, whole row groups of wide JSON columns at a time: on a rate-bound `large` backfill those
  *   checkpoints took 1.5–3.5 s every ~12 s and raised DuckDB's memory from ~100 to ~500 MB each time
  *   (OVERFLOW_STRINGS up to 340 MB), the process to 730–820 MB. Without vacuum they took 0.4–0.75 s;
- *   a one-account run peaked at ~420 MB, the four-account bench at ~500 MB. The cost is more, smaller row groups in tables that grow
- *   slowly (one per checkpoint that touched them); bulk loads still write full row groups (the load
- *   bench is unchanged), and stream tables never lose rows (soft deletes are updates; `reset` drops
- *   the table), the other thing vacuum reclaims.
+ *   a one-account run peaked at ~420 MB, the four-account bench at ~500 MB. The cost is more, smaller
+ *   row groups in tables that grow slowly (one per checkpoint that touched them); bulk loads still
+ *   write full row groups (the load bench is unchanged), and stream tables never lose rows (soft
+ *   deletes are updates; `reset` drops the table), the other thing vacuum reclaims.
  */
 const DEFAULT_SETTINGS: Record<string, string> = {
   checkpoint_threshold: '256MB',
