@@ -319,14 +319,19 @@ export class DuckDbDestination implements Destination {
         SCHEMA,
         tables.map((t) => t.name),
       );
+      /** Checkpoints what the ADD COLUMNs materialise (commitGroups.ts ALTER_STEP). */
+      let altered: (() => Promise<void>) | undefined;
       for (const spec of tables) {
         const have = existing.get(spec.name);
         if (!have) {
           await exec.query(createTableSql(this.dialect, SCHEMA, spec, { keyed: false }));
           continue;
         }
-        for (const col of missingColumns(this.dialect, spec, have))
+        for (const col of missingColumns(this.dialect, spec, have)) {
+          altered ??= await this.groups.alterations();
           await exec.query(addColumnSql(this.dialect, SCHEMA, spec.name, col));
+          await altered();
+        }
       }
     });
   }

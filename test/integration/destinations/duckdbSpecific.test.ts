@@ -312,6 +312,55 @@ describe('duckdb destination', () => {
     expect(await walAfterWrite('ckpt-on.duckdb', 1)).toBe(0);
   });
 
+  it('checkpoints while it adds columns to a table of many row groups, instead of holding them all in memory', async () => {
+    const spec = makeSpec('widened', [['v', 'text']]);
+    const wide = makeSpec('widened', [
+      ['v', 'text'],
+      ...Array.from({ length: 24 }, (_, i) => [`metadata_k${i}`, 'text'] as [string, 'text']),
+    ]);
+    /** IN_MEMORY_TABLE bytes after adding 24 columns to a table of 40 row groups, and its rows. */
+    const afterAdding = async (name: string, opts: DuckDbOptions) =>
+      withDest(
+        join(dir, name),
+        [spec],
+        async (d) => {
+          const lease = await acquireInstance(join(dir, name), {});
+          try {
+            const c = await lease.connect();
+            const read = async (sql: string) => Number((await c.runAndReadAll(sql)).getRows()[0]![0]);
+            // Rows appended after a checkpoint start a new row group: 40 row groups of 50 rows.
+            for (let g = 0; g < 40; g++) {
+              const rows = Array.from({ length: 50 }, (_, i) =>
+                makeRow(spec, { id: `k${g}-${i}`, v: 'x' }, { version: 1 }),
+              );
+              await d.write([{ table: spec, rows }], []);
+              await d.flush();
+              await c.run('CHECKPOINT');
+            }
+            expect(
+              await read(`SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('widened')`),
+            ).toBe(40);
+            await d.ensureTables([wide]);
+            const held = await read(
+              `SELECT COALESCE(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'`,
+            );
+            const count = await read(`SELECT count(*) FROM widened WHERE metadata_k23 IS NULL`);
+            c.closeSync();
+            return { held, count };
+          } finally {
+            lease.release();
+          }
+        },
+        opts,
+      );
+    // Without checkpoints each new column holds two blocks per row group (values and validity).
+    const held = await afterAdding('widen-held.duckdb', { checkpointMemoryBytes: 0 });
+    const written = await afterAdding('widen-written.duckdb', {});
+    expect(held.held).toBeGreaterThan(24 * 40 * 65_536);
+    expect(written.held).toBeLessThanOrEqual(4 * 2 ** 20);
+    expect([held.count, written.count]).toEqual([2_000, 2_000]);
+  });
+
   it('drops cached blocks of the file after a commit, keeping rows not yet checkpointed and the memory limit', async () => {
     const spec = makeSpec('cached', [['v', 'text']]);
     const rows = (from: number, n: number) =>

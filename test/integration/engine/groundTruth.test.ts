@@ -62,7 +62,6 @@ const targets: Target[] = [
 describe.each(targets)('ground truth in $name', (target) => {
   let emu: RunningEmulator;
   let firstSync = 0;
-  let lastSyncStart = 0;
   const log = createLogger({ level: 'error', pretty: false });
 
   beforeAll(async () => {
@@ -88,7 +87,6 @@ describe.each(targets)('ground truth in $name', (target) => {
       sync: {},
       serve: {},
     });
-    lastSyncStart = emu.emulator.clock.now();
     const report = await runSync({ config, logger: log, progress });
     expect(report.streams.filter((s) => s.status !== 'succeeded')).toEqual([]);
     return report;
