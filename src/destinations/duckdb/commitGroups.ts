@@ -51,7 +51,18 @@ export interface CommitGroupOptions {
   exclusive: (fn: () => Promise<void>) => Promise<void>;
   /** Trimmed after every commit (blockCache.ts): what the commit and its checkpoint loaded. */
   cache?: BlockCache;
+  /**
+   * Detaches and attaches the database again, dropping the row-group metadata DuckDB accumulates
+   * (instanceCache.ts `reattach`); called after every REATTACH_EVERY-th checkpoint of a commit.
+   */
+  reattach?: () => Promise<unknown>;
 }
+
+/**
+ * Checkpoints between reattaches. A reattach costs ~25 ms and the reads that reload what the next
+ * statements need; checkpoints come every few seconds on a rate-bound backfill.
+ */
+const REATTACH_EVERY = 3;
 
 interface Group {
   startedAt: number;
@@ -81,7 +92,8 @@ export class CommitGroups {
   private group: Group | null = null;
   private timer: NodeJS.Timeout | undefined;
   private threshold: string | undefined;
-  /** Set when a group rolled back after some of its writes had resolved. */
+  private checkpoints = 0;
+  /** Set when a group rolled back after some of its writes had resolved, or a reattach failed. */
   lost: EltError | undefined;
 
   constructor(
@@ -159,8 +171,27 @@ export class CommitGroups {
     this.group = null;
     // One read serves the checkpoint decision and, when no checkpoint follows, the cache trim.
     let usage = limit > 0 || this.opts.cache ? await memoryUsage(this.exec) : undefined;
+    let checkpointed = checkpointing;
     if (limit > 0 && usage!.unwritten > limit) {
       await this.exec.query('CHECKPOINT');
+      usage = undefined;
+      checkpointed = true;
+    }
+    if (checkpointed && this.opts.reattach && ++this.checkpoints % REATTACH_EVERY === 0) {
+      try {
+        await this.opts.reattach();
+      } catch (err) {
+        // The file may be detached now: nothing more can be written through this connection.
+        const cause = wrapDuckDbError(err, 'attaching the database file again');
+        this.lost = new EltError(
+          `${cause.message}; everything committed is saved: run the sync again`,
+          false,
+          {
+            cause,
+          },
+        );
+        throw this.lost;
+      }
       usage = undefined;
     }
     await this.opts.cache?.trim(usage);

@@ -244,6 +244,7 @@ export class DuckDbDestination implements Destination {
             opts.blockCacheBytes ?? DEFAULT_BLOCK_CACHE,
             lease.settings.memory_limit,
           ),
+          reattach: () => lease.reattach(connection),
         },
       );
     } catch (err) {

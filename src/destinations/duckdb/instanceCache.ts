@@ -18,6 +18,8 @@ interface Entry {
   /** The settings it was created with (the first user's). */
   settings: Readonly<Record<string, string>>;
   refs: number;
+  /** Set while `reattach` has the database detached: new connections wait for it. */
+  gate?: Promise<void>;
 }
 
 const cache = new Map<string, Entry>();
@@ -47,6 +49,12 @@ export interface InstanceLease {
   connect(): Promise<DuckDBConnection>;
   /** Give the instance back; the last release closes it. Idempotent. */
   release(): void;
+  /**
+   * Detaches the database file and attaches it again through `connection`, which must be this lease's
+   * only connection; false (nothing done) when another lease shares the instance or it is in memory.
+   * Connections asked for meanwhile wait. See `reattach` below for why.
+   */
+  reattach(connection: DuckDBConnection): Promise<boolean>;
 }
 
 function quoteString(s: string): string {
@@ -59,13 +67,17 @@ function quoteString(s: string): string {
  * the working directory, which a container may not be able to write (and which two syncs of different
  * files in one directory would share).
  */
+function attachSql(target: string): string {
+  return `ATTACH ${quoteString(target)} AS ${CATALOG} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
+}
+
 async function createInstance(target: string, options: Record<string, string>): Promise<DuckDBInstance> {
   const spill: Record<string, string> = target === MEMORY ? {} : { temp_directory: `${target}.tmp` };
   const instance = await DuckDBInstance.create(MEMORY, { ...spill, ...options });
   try {
     const c = await instance.connect();
     try {
-      await c.run(`ATTACH ${quoteString(target)} AS ${CATALOG} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
+      await c.run(attachSql(target));
     } finally {
       c.closeSync();
     }
@@ -76,7 +88,11 @@ async function createInstance(target: string, options: Record<string, string>): 
   return instance;
 }
 
-async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
+async function connect(
+  instance: DuckDBInstance,
+  gate?: () => Promise<void> | undefined,
+): Promise<DuckDBConnection> {
+  await gate?.();
   const c = await instance.connect();
   try {
     await c.run(`USE ${CATALOG}`);
@@ -100,6 +116,7 @@ export async function acquireInstance(path: string, options: Record<string, stri
         if (!released) instance.closeSync();
         released = true;
       },
+      reattach: async () => false,
     };
   }
   const key = resolve(path);
@@ -126,7 +143,8 @@ export async function acquireInstance(path: string, options: Record<string, stri
   return {
     instance,
     settings: held.settings,
-    connect: () => connect(instance),
+    connect: () => connect(instance, () => held.gate),
+    reattach: (c) => reattach(held, key, c),
     release: () => {
       if (released) return;
       released = true;
@@ -137,6 +155,45 @@ export async function acquireInstance(path: string, options: Record<string, stri
       }
     },
   };
+}
+
+/**
+ * Why: DuckDB keeps the metadata of every row group it has loaded or written (row groups, column data,
+ * segments and their statistics: C++ objects on the ordinary heap, outside its buffer pool, memory_limit
+ * and duckdb_memory()) for as long as the database stays attached. Each checkpoint starts a new row group
+ * in every table it writes (duckdbDestination.ts, max_vacuum_tasks), so on a rate-bound `large`
+ * backfill that metadata grew with every checkpoint: after 570 s, 960 row groups and 88,786 segments,
+ * and the process' resident memory between checkpoints rose from ~310 to ~350 MB in two minutes (and on
+ * to a 471 MB peak over the whole run). Detaching frees it all; attaching again reads only the catalog
+ * (~25 ms, 40 tables) and loads row groups lazily as later statements need them. With a reattach every
+ * third checkpoint the same two minutes stayed at ~305 MB.
+ *
+ * Runs between transactions (DETACH needs none open on the database), under the gate so that no other
+ * connection sees the catalog missing. DETACH checkpoints first, a no-op right after our checkpoint.
+ */
+async function reattach(entry: Entry, target: string, c: DuckDBConnection): Promise<boolean> {
+  if (entry.refs !== 1 || entry.gate) return false;
+  let open!: () => void;
+  entry.gate = new Promise((r) => {
+    open = r;
+  });
+  try {
+    // The instance is in-memory: its own catalog is `memory`.
+    await c.run('USE memory');
+    let detached = false;
+    try {
+      await c.run(`DETACH ${CATALOG}`);
+      detached = true;
+    } catch {
+      // Still attached (e.g. another connection's transaction holds it): nothing lost but the memory.
+    }
+    if (detached) await c.run(attachSql(target));
+    await c.run(`USE ${CATALOG}`);
+    return detached;
+  } finally {
+    entry.gate = undefined;
+    open();
+  }
 }
 
 /** Number of open instances (tests). */

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DUCKDB_ALLOCATOR_CONF } from '../../../src/destinations/duckdb/allocatorConf.js';
 import { DuckDbDestination, type DuckDbOptions } from '../../../src/destinations/duckdb/duckdbDestination.js';
@@ -457,6 +457,100 @@ describe('duckdb destination', () => {
     } finally {
       query.mockRestore();
     }
+  });
+
+  describe('reattach', () => {
+    const spec = makeSpec('reattached', [['v', 'text']]);
+    const rowsOf = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) =>
+        makeRow(spec, { id: `k${from + i}`, v: `v${from + i}` }, { version: 1 }),
+      );
+
+    it('detaches and attaches the file again every third checkpoint; data and later writes are intact', async () => {
+      const file = join(dir, 'reattach.duckdb');
+      const wider = makeSpec('reattached', [
+        ['v', 'text'],
+        ['w', 'text'],
+      ]);
+      const run = vi.spyOn(DuckDBConnection.prototype, 'run');
+      const detaches = () => run.mock.calls.filter(([sql]) => /^DETACH /.test(String(sql))).length;
+      try {
+        // Every write commits on its own and checkpoints (anything held is over 1 byte).
+        await withDest(
+          file,
+          [spec],
+          async (d) => {
+            for (let b = 0; b < 7; b++) await d.write([{ table: spec, rows: rowsOf(b * 10, 10) }], []);
+            expect(detaches()).toBe(2);
+            // A column added and written after a reattach.
+            await d.ensureTables([wider]);
+            await d.write(
+              [{ table: wider, rows: [makeRow(wider, { id: 'k3', v: 'again', w: 'new' }, { version: 2 })] }],
+              [],
+            );
+          },
+          { groupCommitMs: 0, checkpointMemoryBytes: 1 },
+        );
+      } finally {
+        run.mockRestore();
+      }
+      const d = await DuckDbDestination.open(file);
+      try {
+        const rows = await readTable(d, wider);
+        expect(rows.size).toBe(70);
+        expect(rows.get('k69')?.v).toBe('v69');
+        expect(rows.get('k3')).toMatchObject({ v: 'again', w: 'new' });
+      } finally {
+        await d.close();
+      }
+    });
+
+    it('leaves the file attached while another user shares the instance', async () => {
+      const file = join(dir, 'reattach-shared.duckdb');
+      const run = vi.spyOn(DuckDBConnection.prototype, 'run');
+      try {
+        const other = await acquireInstance(file, {});
+        try {
+          await withDest(
+            file,
+            [spec],
+            async (d) => {
+              for (let b = 0; b < 4; b++) await d.write([{ table: spec, rows: rowsOf(b * 10, 10) }], []);
+            },
+            { groupCommitMs: 0, checkpointMemoryBytes: 1 },
+          );
+        } finally {
+          other.release();
+        }
+        expect(run.mock.calls.filter(([sql]) => /^DETACH /.test(String(sql)))).toEqual([]);
+      } finally {
+        run.mockRestore();
+      }
+    });
+
+    it('makes a connection asked for meanwhile wait until the file is attached again', async () => {
+      const file = join(dir, 'reattach-gate.duckdb');
+      const lease = await acquireInstance(file, {});
+      try {
+        const c = await lease.connect();
+        await c.run('CREATE TABLE t AS SELECT range AS i FROM range(1000)');
+        const reattached = lease.reattach(c);
+        const second = await acquireInstance(file, {});
+        try {
+          const c2 = await second.connect();
+          const r = await c2.runAndReadAll('SELECT count(*) FROM t');
+          expect(Number(r.getRows()[0]![0])).toBe(1000);
+          c2.closeSync();
+        } finally {
+          second.release();
+        }
+        expect(await reattached).toBe(true);
+        expect(Number((await c.runAndReadAll('SELECT sum(i) FROM t')).getRows()[0]![0])).toBe(499_500);
+        c.closeSync();
+      } finally {
+        lease.release();
+      }
+    });
   });
 
   describe('group commit', () => {
