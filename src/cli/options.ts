@@ -27,6 +27,6 @@ Configuration (environment variables; a --config JSON file may hold the same set
   STRIPE_MAX_RPS        requests/s per account (default 100 live, 25 test)
   STRIPE_CONCURRENCY    requests in flight per account (default rate × 0.5 s)
   STRIPE_ACCOUNT_CONCURRENCY  accounts synced at once, each on its own rate budget (default 4)
-  BATCH_ROWS            rows per destination write (default 2500)
-  HEAP_TARGET_MB        JS heap above which a full GC is requested (default 64; 0 = V8 decides)
+  BATCH_ROWS            rows per destination write (default 1500)
+  HEAP_TARGET_MB        JS heap above which a full GC is requested (default 48; 0 = V8 decides)
   LOG_LEVEL             debug | info | warn | error`;

@@ -66,18 +66,20 @@ export const ConfigSchema = z.object({
     excludeStreams: z.array(z.string()).default([]),
     /**
      * Rows buffered before a write to the destination (the writer holds up to twice that, as parsed
-     * objects). 2 500: on the `large` DuckDB bench (4 accounts) the extractor peaked at 467 MB against
-     * 493 MB with 5 000, at the same 90–91% of the rate ceiling and less CPU (290 against 315 s); the
-     * DuckDB load bench ran as fast (19.2k against 18.0k rows/s, same boot).
+     * objects). 1 500 (with the 48 MB heap target below): the `large` DuckDB bench (4 accounts) peaked
+     * at 388 MB against 403 MB with 2 500 and 64 MB, at the same 91.9% of the rate ceiling, for 196
+     * against 166 CPU-s (2026-12-05, one boot). Earlier, 2 500 against 5 000: 467 against 493 MB, 90–91%
+     * either way; the DuckDB load bench ran as fast (19.2k against 18.0k rows/s, same boot).
      */
-    batchRows: z.number().int().positive().default(2_500),
+    batchRows: z.number().int().positive().default(1_500),
     /**
      * Used JS heap (MB) past which a sync asks V8 for a full collection (src/engine/heapGuard.ts): keeps
-     * resident memory near the live set instead of V8's growth heuristics; 0 leaves it to V8. 64 (was
-     * 96): on live `large` runs the JS heap then held ~100 MB resident instead of ~120 MB, at the same
-     * request rate in the CPU-bound first minutes (24.3k requests in 100 s either way).
+     * resident memory near the live set instead of V8's growth heuristics; 0 leaves it to V8. 48 (was
+     * 96, then 64): on live `large` runs 64 held the JS heap at ~100 MB resident instead of ~120 MB, at
+     * the same request rate in the CPU-bound first minutes (24.3k requests in 100 s either way); 48 with
+     * 1 500-row batches: see batchRows.
      */
-    heapTargetMb: z.number().int().nonnegative().default(64),
+    heapTargetMb: z.number().int().nonnegative().default(48),
     /** Lookback for created-cursor streams (balance transactions change status without events). */
     createdLookbackHours: z
       .number()

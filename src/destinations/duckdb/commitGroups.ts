@@ -183,13 +183,8 @@ export class CommitGroups {
       } catch (err) {
         // The file may be detached now: nothing more can be written through this connection.
         const cause = wrapDuckDbError(err, 'attaching the database file again');
-        this.lost = new EltError(
-          `${cause.message}; everything committed is saved: run the sync again`,
-          false,
-          {
-            cause,
-          },
-        );
+        const message = `${cause.message}; everything committed is saved: run the sync again`;
+        this.lost = new EltError(message, false, { cause });
         throw this.lost;
       }
       usage = undefined;

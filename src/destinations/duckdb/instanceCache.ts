@@ -10,6 +10,7 @@
  * ROW_GROUP_SIZE). Connections from `InstanceLease.connect` USE it, so unqualified names and `main.x`
  * resolve in it; `temp` stays the connection's own.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
@@ -61,16 +62,16 @@ function quoteString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+function attachSql(target: string): string {
+  return `ATTACH ${quoteString(target)} AS ${CATALOG} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
+}
+
 /**
  * An in-memory instance with `target` (a file path, or :memory:) attached as CATALOG. For a file, spills
  * go to `<file>.tmp` as when DuckDB opens the file itself: an in-memory instance's default is `.tmp` in
  * the working directory, which a container may not be able to write (and which two syncs of different
  * files in one directory would share).
  */
-function attachSql(target: string): string {
-  return `ATTACH ${quoteString(target)} AS ${CATALOG} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
-}
-
 async function createInstance(target: string, options: Record<string, string>): Promise<DuckDBInstance> {
   const spill: Record<string, string> = target === MEMORY ? {} : { temp_directory: `${target}.tmp` };
   const instance = await DuckDBInstance.create(MEMORY, { ...spill, ...options });
@@ -172,7 +173,8 @@ export async function acquireInstance(path: string, options: Record<string, stri
  * connection sees the catalog missing. DETACH checkpoints first, a no-op right after our checkpoint.
  */
 async function reattach(entry: Entry, target: string, c: DuckDBConnection): Promise<boolean> {
-  if (entry.refs !== 1 || entry.gate) return false;
+  // A file removed meanwhile stays attached (as before): attaching the path again would create a new one.
+  if (entry.refs !== 1 || entry.gate || !existsSync(target)) return false;
   let open!: () => void;
   entry.gate = new Promise((r) => {
     open = r;

@@ -528,6 +528,23 @@ describe('duckdb destination', () => {
       }
     });
 
+    it('keeps a file that was removed meanwhile attached rather than creating a new one', async () => {
+      const file = join(dir, 'reattach-removed.duckdb');
+      const lease = await acquireInstance(file, {});
+      try {
+        const c = await lease.connect();
+        await c.run('CREATE TABLE t AS SELECT range AS i FROM range(10)');
+        await c.run('CHECKPOINT');
+        await rm(file);
+        expect(await lease.reattach(c)).toBe(false);
+        expect(Number((await c.runAndReadAll('SELECT count(*) FROM t')).getRows()[0]![0])).toBe(10);
+        await expect(stat(file)).rejects.toThrow();
+        c.closeSync();
+      } finally {
+        lease.release();
+      }
+    });
+
     it('makes a connection asked for meanwhile wait until the file is attached again', async () => {
       const file = join(dir, 'reattach-gate.duckdb');
       const lease = await acquireInstance(file, {});
