@@ -11,6 +11,7 @@ import { DuckDbDestination, type DuckDbOptions } from '../../../src/destinations
 import { DuckDbExecutor } from '../../../src/destinations/duckdb/duckdbExecutor.js';
 import {
   acquireInstance,
+  type InstanceLease,
   openInstanceCount,
   ROW_GROUP_SIZE,
 } from '../../../src/destinations/duckdb/instanceCache.js';
@@ -465,6 +466,32 @@ describe('duckdb destination', () => {
       Array.from({ length: count }, (_, i) =>
         makeRow(spec, { id: `k${from + i}`, v: `v${from + i}` }, { version: 1 }),
       );
+    /** Runs `fn` with a count of the DETACH statements run meanwhile. */
+    const countingDetaches = async (fn: (detaches: () => number) => Promise<void>) => {
+      const run = vi.spyOn(DuckDBConnection.prototype, 'run');
+      try {
+        await fn(() => run.mock.calls.filter(([sql]) => /^DETACH /.test(String(sql))).length);
+      } finally {
+        run.mockRestore();
+      }
+    };
+    /** Runs `fn` with a lease on `file` and a connection of it, both closed after. */
+    const withConnection = async (
+      file: string,
+      fn: (lease: InstanceLease, c: DuckDBConnection) => Promise<void>,
+    ) => {
+      const lease = await acquireInstance(file, {});
+      try {
+        const c = await lease.connect();
+        try {
+          await fn(lease, c);
+        } finally {
+          c.closeSync();
+        }
+      } finally {
+        lease.release();
+      }
+    };
 
     it('detaches and attaches the file again every third checkpoint; data and later writes are intact', async () => {
       const file = join(dir, 'reattach.duckdb');
@@ -472,9 +499,7 @@ describe('duckdb destination', () => {
         ['v', 'text'],
         ['w', 'text'],
       ]);
-      const run = vi.spyOn(DuckDBConnection.prototype, 'run');
-      const detaches = () => run.mock.calls.filter(([sql]) => /^DETACH /.test(String(sql))).length;
-      try {
+      await countingDetaches(async (detaches) => {
         // Every write commits on its own and checkpoints (anything held is over 1 byte).
         await withDest(
           file,
@@ -491,9 +516,7 @@ describe('duckdb destination', () => {
           },
           { groupCommitMs: 0, checkpointMemoryBytes: 1 },
         );
-      } finally {
-        run.mockRestore();
-      }
+      });
       const d = await DuckDbDestination.open(file);
       try {
         const rows = await readTable(d, wider);
@@ -507,8 +530,7 @@ describe('duckdb destination', () => {
 
     it('leaves the file attached while another user shares the instance', async () => {
       const file = join(dir, 'reattach-shared.duckdb');
-      const run = vi.spyOn(DuckDBConnection.prototype, 'run');
-      try {
+      await countingDetaches(async (detaches) => {
         const other = await acquireInstance(file, {});
         try {
           await withDest(
@@ -522,51 +544,34 @@ describe('duckdb destination', () => {
         } finally {
           other.release();
         }
-        expect(run.mock.calls.filter(([sql]) => /^DETACH /.test(String(sql)))).toEqual([]);
-      } finally {
-        run.mockRestore();
-      }
+        expect(detaches()).toBe(0);
+      });
     });
 
     it('keeps a file that was removed meanwhile attached rather than creating a new one', async () => {
       const file = join(dir, 'reattach-removed.duckdb');
-      const lease = await acquireInstance(file, {});
-      try {
-        const c = await lease.connect();
+      await withConnection(file, async (lease, c) => {
         await c.run('CREATE TABLE t AS SELECT range AS i FROM range(10)');
         await c.run('CHECKPOINT');
         await rm(file);
         expect(await lease.reattach(c)).toBe(false);
         expect(Number((await c.runAndReadAll('SELECT count(*) FROM t')).getRows()[0]![0])).toBe(10);
         await expect(stat(file)).rejects.toThrow();
-        c.closeSync();
-      } finally {
-        lease.release();
-      }
+      });
     });
 
     it('makes a connection asked for meanwhile wait until the file is attached again', async () => {
       const file = join(dir, 'reattach-gate.duckdb');
-      const lease = await acquireInstance(file, {});
-      try {
-        const c = await lease.connect();
+      await withConnection(file, async (lease, c) => {
         await c.run('CREATE TABLE t AS SELECT range AS i FROM range(1000)');
         const reattached = lease.reattach(c);
-        const second = await acquireInstance(file, {});
-        try {
-          const c2 = await second.connect();
+        await withConnection(file, async (_, c2) => {
           const r = await c2.runAndReadAll('SELECT count(*) FROM t');
           expect(Number(r.getRows()[0]![0])).toBe(1000);
-          c2.closeSync();
-        } finally {
-          second.release();
-        }
+        });
         expect(await reattached).toBe(true);
         expect(Number((await c.runAndReadAll('SELECT sum(i) FROM t')).getRows()[0]![0])).toBe(499_500);
-        c.closeSync();
-      } finally {
-        lease.release();
-      }
+      });
     });
   });
 
