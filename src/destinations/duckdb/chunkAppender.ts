@@ -82,6 +82,13 @@ function mismatch(spec: TableSpec, col: number, row: number, v: unknown): EltErr
   );
 }
 
+const INITIAL_STRING_BYTES = 1 << 16;
+/**
+ * The string buffer is kept between calls up to this size (see SCRATCH). A chunk of charge rows' widest
+ * JSON column reserves ~3 MB (three bytes per UTF-16 unit until written).
+ */
+const RETAINED_STRING_BYTES = 8 * 2 ** 20;
+
 /**
  * The strings of one VARCHAR vector, written without a native call per string. DuckDB's C API lays a
  * VARCHAR vector out as 16-byte `duckdb_string_t` entries (duckdb.h): a string of up to 12 bytes is
@@ -95,7 +102,7 @@ function mismatch(spec: TableSpec, col: number, row: number, v: unknown): EltErr
  * strings). Encoding with Buffer.write gives the same bytes napi did: UTF-8, lone surrogates as U+FFFD.
  */
 class StringColumn {
-  private bytes = Buffer.allocUnsafe(1 << 16);
+  private bytes = Buffer.allocUnsafe(INITIAL_STRING_BYTES);
   private used = 0;
   readonly offsets = new Uint32Array(VECTOR_SIZE);
   readonly lengths = new Uint32Array(VECTOR_SIZE);
@@ -105,6 +112,11 @@ class StringColumn {
 
   reset(): void {
     this.used = 0;
+  }
+
+  /** Gives back a buffer that grew past RETAINED_STRING_BYTES (one huge column must not pin memory). */
+  shrink(): void {
+    if (this.bytes.length > RETAINED_STRING_BYTES) this.bytes = Buffer.allocUnsafe(INITIAL_STRING_BYTES);
   }
 
   add(row: number, s: string): void {
@@ -160,6 +172,28 @@ class StringColumn {
   }
 }
 
+/**
+ * The buffers a chunk is encoded in (values are copied into each vector, whose memory is not exposed to
+ * JS for writing), shared by every call: a call uses them only between its awaits (the chunk loop is
+ * synchronous), so calls on other connections cannot interleave with it. Why shared: allocated per
+ * call, the string buffer grew again from 64 kB to a few MB in every write; each of those buffers stayed
+ * resident until V8 collected it, and fresh memory costs a page fault per 4 kB page when first touched
+ * (page faults were a fifth of the load bench's CPU on a boot where they trap to the hypervisor: PVM,
+ * see README "Performance").
+ */
+const SCRATCH = (() => {
+  const scratch = new ArrayBuffer(VECTOR_SIZE * 8);
+  return {
+    scratch,
+    f64: new Float64Array(scratch),
+    i32: new Int32Array(scratch),
+    u8: new Uint8Array(scratch),
+    validity: new Uint8Array(VECTOR_SIZE / 8),
+    isNull: new Uint8Array(VECTOR_SIZE),
+    strings: new StringColumn(),
+  };
+})();
+
 /** One column of the target table: which value of the row fills it, and how. */
 export interface ChunkColumn {
   /** Index into the row (the spec's column order). */
@@ -201,14 +235,7 @@ export async function appendRows(
   if (withSeq) types.push(duckdb.create_logical_type(duckdb.Type.BIGINT));
   const chunk = duckdb.create_data_chunk(types);
   const wrapped = new DuckDBDataChunk(chunk);
-  // Scratch buffers, copied into each vector (vector memory is not exposed to JS for writing).
-  const scratch = new ArrayBuffer(VECTOR_SIZE * 8);
-  const f64 = new Float64Array(scratch);
-  const i32 = new Int32Array(scratch);
-  const u8 = new Uint8Array(scratch);
-  const validity = new Uint8Array(VECTOR_SIZE / 8);
-  const isNull = new Uint8Array(VECTOR_SIZE);
-  const strings = new StringColumn();
+  const { scratch, f64, i32, u8, validity, isNull, strings } = SCRATCH;
 
   const app = await connection.createAppender(target.table, target.schema, target.catalog);
   try {
@@ -305,6 +332,8 @@ export async function appendRows(
       app.closeSync();
     } catch {}
     throw err;
+  } finally {
+    strings.shrink();
   }
   app.closeSync();
 }

@@ -155,6 +155,30 @@ describe('duckdb destination', () => {
     }
   });
 
+  it('appends a value of megabytes, then short ones, intact (the encoding buffers are shared between writes)', async () => {
+    const file = join(dir, 'huge-strings.duckdb');
+    const spec = makeSpec('huge', [['v', 'text']]);
+    // 3.5M UTF-16 units reserve 10.5 MB in the string buffer, past what it keeps between writes.
+    const huge = `${'€'.repeat(1_000)}${'h'.repeat(3_500_000)}`;
+    const row = (id: string, v: string | null) => makeRow(spec, { id, v }, { version: 1 });
+    const d = await DuckDbDestination.open(file);
+    try {
+      await d.init();
+      await d.ensureTables([spec]);
+      await d.write([{ table: spec, rows: [row('a', 'short'), row('b', huge), row('c', null)] }], []);
+      await d.write([{ table: spec, rows: [row('d', 'abcdefghijklmnop'), row('e', 'é'), row('f', '')] }], []);
+      const stored = await readTable(d, spec);
+      expect([...stored.keys()].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+      expect(stored.get('a')?.v).toBe('short');
+      expect(stored.get('b')?.v === huge).toBe(true); // not toBe: a failure would print 3.5M characters
+      expect(stored.get('c')?.v).toBeNull();
+      expect(stored.get('d')?.v).toBe('abcdefghijklmnop');
+      expect(stored.get('e')?.v).toBe('é');
+      expect(stored.get('f')?.v).toBe('');
+    } finally {
+      await d.close();
+    }
+  });
   it('appends timestamps exactly as to_timestamp(DOUBLE) does: ties to even, negatives, sub-microsecond fractions', async () => {
     const file = join(dir, 'timestamps.duckdb');
     // `src` keeps each double exactly; the direct append must land `ts` on the microsecond DuckDB's
