@@ -1,9 +1,8 @@
 /**
  * DuckDB destination (issue #3), the default (`duckdb:./stripe.duckdb`): tables in the file's `main`
  * schema, batches loaded with the appender, straight into the table when every key is new, else into
- * temp staging and one merge per table (duckdbMerge.ts), and the batch's state records upserted into
- * `_stripe_elt_state` in the same transaction; consecutive writes share that transaction until a
- * commit point (commitGroups.ts). One instance per file per process (instanceCache.ts) and one
+ * temp staging and one merge per table (duckdbMerge.ts); consecutive writes share one transaction until
+ * a commit point, which also upserts their state records into `_stripe_elt_state` (commitGroups.ts). One instance per file per process (instanceCache.ts) and one
  * connection per destination, used by one operation at a time.
  *
  * AbortSignal: an abort during an operation interrupts the running statement
@@ -207,10 +206,11 @@ export class DuckDbDestination implements Destination {
     private readonly connection: DuckDBConnection,
     private readonly exec: DuckDbExecutor,
     private readonly loader: DuckDbBatchLoader,
-    groups: Omit<CommitGroupOptions, 'exclusive'>,
+    groups: Omit<CommitGroupOptions, 'exclusive' | 'schema'>,
   ) {
     this.groups = new CommitGroups(exec, {
       ...groups,
+      schema: SCHEMA,
       exclusive: (fn) => this.serial.run(() => (this.closed ? Promise.resolve() : fn())),
     });
   }
@@ -349,15 +349,17 @@ export class DuckDbDestination implements Destination {
         let stats: WriteStats;
         try {
           const budget = this.groups.budget();
+          // The state records go with the group's commit (commitGroups.ts), not one UPDATE per write.
           stats = await writeBatches(
             exec,
             SCHEMA,
             batches,
-            state,
+            [],
             (b) => this.loader.load(this.connection, exec, b.table, b.rows, budget),
             signal,
           );
           signal?.throwIfAborted();
+          this.groups.defer(state);
         } catch (err) {
           await this.groups.abandon(err);
           throw this.groups.lost ?? err;

@@ -615,6 +615,21 @@ describe('duckdb destination', () => {
         lease.release();
       }
     };
+    /** Committed state rows as (account, stream, createdCursor). */
+    const committedState = async (file: string): Promise<unknown[][]> => {
+      const lease = await acquireInstance(file, {});
+      try {
+        const c = await lease.connect();
+        try {
+          const r = await c.runAndReadAll(`SELECT account, stream, state FROM main._stripe_elt_state`);
+          return r.getRows().map(([a, s, st]) => [a, s, JSON.parse(String(st)).createdCursor]);
+        } finally {
+          c.closeSync();
+        }
+      } finally {
+        lease.release();
+      }
+    };
     const rowsOf = (spec: TableSpec, from: number, count: number, v: unknown = 'x') =>
       Array.from({ length: count }, (_, i) =>
         makeRow(spec, { id: `k${from + i}`, v: v as string }, { version: 1 }),
@@ -628,11 +643,21 @@ describe('duckdb destination', () => {
         [spec],
         async (d) => {
           const state = (n: number) => [{ account: 'acct_1', stream: 'grouped', state: streamState(n) }];
+          const statements = vi.spyOn(DuckDbExecutor.prototype, 'query');
+          const onState = () =>
+            statements.mock.calls.filter(([sql]) => sql.includes('_stripe_elt_state')).length;
           await d.write([{ table: spec, rows: rowsOf(spec, 0, 10) }], state(1));
           await d.write([{ table: spec, rows: rowsOf(spec, 10, 10) }], state(2));
           expect(await committed(file, spec.name)).toBe(0);
+          expect(await committedState(file)).toEqual([]);
+          // Not one UPDATE per write: nothing touches the state table before the group commits.
+          expect(onState()).toBe(0);
           await d.flush();
+          expect(onState()).toBeGreaterThan(0);
+          statements.mockRestore();
           expect(await committed(file, spec.name)).toBe(20);
+          // The group's state records were upserted once, at its commit: the latest per stream.
+          expect(await committedState(file)).toEqual([['acct_1', 'grouped', 2]]);
           await d.write([{ table: spec, rows: rowsOf(spec, 20, 5) }], state(3));
           expect(await committed(file, spec.name)).toBe(20);
           // Any other call commits first: it sees, and leaves durable, what the writes did.
