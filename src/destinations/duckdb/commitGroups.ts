@@ -26,6 +26,14 @@
  * once, compressed (200k rows: 39–41k rows/s with the WAL written then checkpointed, 46k without). Not
  * for a group that filled a row group: that data is on disk already.
  *
+ * The commit is not overlapped with the next group's appends. Tried (2026-12-05): the commit of one
+ * group on one connection while the next group appends on a second. DuckDB's checkpoint excludes
+ * writers for its whole duration: an appender's flush on the other connection, even into another table,
+ * waited until the checkpointing commit finished (a 2,000-row flush took as long as the commit's
+ * remaining ~50–85 ms; `flushSync` blocks the Node thread meanwhile). Load bench: 31.0k / 28.8k rows/s
+ * against 30–34k on one connection. A plain COMMIT (WAL) would not hold that lock, but the checkpoint
+ * that must follow costs as much again (above).
+ *
  * If a statement fails, the whole group rolls back, with the writes of it that had already resolved.
  * Their state records were rolled back with their rows, so the database stays consistent, but the
  * caller believes them saved: every later write and flush then fails (`lost`, not retryable) and the
