@@ -380,6 +380,8 @@ export class DuckDbDestination implements Destination {
       this.guarded('committing', signal, async () => {
         if (this.groups.lost) throw this.groups.lost;
         await this.groups.commit();
+        // A commit that a write left running (commitGroups.ts) may have failed meanwhile.
+        if (this.groups.lost) throw this.groups.lost;
       }),
     );
   }
@@ -420,8 +422,11 @@ export class DuckDbDestination implements Destination {
     return this.serial.run(async () => {
       if (this.closed) return;
       let failure: unknown;
+      const lostBefore = this.groups.lost;
       try {
         await this.groups.commit();
+        // Not reported yet: a commit that the last write left running failed.
+        if (!lostBefore && this.groups.lost) failure = this.groups.lost;
       } catch (err) {
         failure = wrapDuckDbError(err, 'committing on close');
       }

@@ -749,6 +749,65 @@ describe('duckdb destination', () => {
       );
     });
 
+    it('returns from the write that makes a group due while its COMMIT runs; a failure of it fails what follows', async () => {
+      const file = join(dir, 'group-background.duckdb');
+      const spec = makeSpec('background', [['v', 'text']]);
+      const query = DuckDbExecutor.prototype.query;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let armed = false;
+      let held = false;
+      // The armed COMMIT is held until the test releases it, then fails as a lost disk would.
+      const spy = vi.spyOn(DuckDbExecutor.prototype, 'query').mockImplementation(async function (
+        this: DuckDbExecutor,
+        sql,
+        params,
+      ) {
+        if (sql === 'COMMIT' && armed) {
+          armed = false;
+          held = true;
+          await gate;
+          await query.call(this, 'ROLLBACK');
+          throw new Error('IO Error: could not write the WAL');
+        }
+        return query.call(this, sql, params);
+      });
+      try {
+        await withDest(
+          file,
+          [spec],
+          async (d) => {
+            const state = (n: number) => [{ account: 'acct_1', stream: 'background', state: streamState(n) }];
+            // Every write passes the 1-byte group cap: each one's group commits as the write returns.
+            await d.write([{ table: spec, rows: rowsOf(spec, 0, 5) }], state(1));
+            await d.flush();
+            expect(await committed(file, spec.name)).toBe(5);
+            // Resolves although its COMMIT cannot finish until released below.
+            armed = true;
+            await d.write([{ table: spec, rows: rowsOf(spec, 5, 5) }], state(2));
+            expect(held).toBe(true);
+            release();
+            const next = await d
+              .write([{ table: spec, rows: rowsOf(spec, 10, 5) }], state(3))
+              .catch((e: unknown) => e);
+            expect(next).toBeInstanceOf(EltError);
+            expect((next as EltError).message).toMatch(
+              /1 earlier write\(s\) rolled back.*could not write the WAL/,
+            );
+            await expect(d.flush()).rejects.toBe(next);
+            // The last commit is what is stored: the first write's rows and state.
+            expect((await readTable(d, spec)).size).toBe(5);
+            expect(await committedState(file)).toEqual([['acct_1', 'background', 1]]);
+          },
+          { groupCommitMs: 60_000, groupMemoryBytes: 1, checkpointMemoryBytes: 0 },
+        );
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
     it('fails every later write and flush once a group rolls back writes that had resolved', async () => {
       const file = join(dir, 'group-lost.duckdb');
       const spec = makeSpec('lost', [['v', 'text']]);
