@@ -115,6 +115,11 @@ export class CommitGroups {
   private group: Group | null = null;
   /** A commit sent by `resolved` and still running (see `commit`). */
   private pending: Promise<void> | null = null;
+  /**
+   * What failed after such a commit's COMMIT succeeded (its checkpoint, say): nothing is lost, but the
+   * next call reports it once, as the write that made the group due would have.
+   */
+  private failure: EltError | undefined;
   private timer: NodeJS.Timeout | undefined;
   private threshold: string | undefined;
   private checkpoints = 0;
@@ -207,16 +212,25 @@ export class CommitGroups {
     // Sends the COMMIT before it returns to us (an async function runs up to its first await).
     const done = this.finish(g, checkpointing);
     if (!background) return done;
-    this.pending = done.catch(() => {}); // kept in `lost`
+    this.pending = done.catch((err: unknown) => {
+      // A failed COMMIT is in `lost` (the group's writes had resolved).
+      if (!this.lost) this.failure = wrapDuckDbError(err, 'after a commit');
+    });
   }
 
-  /** Waits for a commit left running by `commit(…, true)`; its failure, if any, is in `lost`. */
+  /**
+   * Waits for a commit left running by `commit(…, true)`. A failed COMMIT is in `lost`; a failure after a
+   * successful one is thrown here, once.
+   */
   async settle(): Promise<void> {
     while (this.pending) {
       const p = this.pending;
       await p;
       if (this.pending === p) this.pending = null;
     }
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
   }
 
   /** The COMMIT of `g` (the group's transaction) and what follows: checkpoint, reattach, cache trim. */

@@ -2,8 +2,9 @@
  * DuckDB destination (issue #3), the default (`duckdb:./stripe.duckdb`): tables in the file's `main`
  * schema, batches loaded with the appender, straight into the table when every key is new, else into
  * temp staging and one merge per table (duckdbMerge.ts); consecutive writes share one transaction until
- * a commit point, which also upserts their state records into `_stripe_elt_state` (commitGroups.ts). One instance per file per process (instanceCache.ts) and one
- * connection per destination, used by one operation at a time.
+ * a commit point, which also upserts their state records into `_stripe_elt_state` (commitGroups.ts). One
+ * instance per file per process (instanceCache.ts) and one connection per destination, used by one
+ * operation at a time.
  *
  * AbortSignal: an abort during an operation interrupts the running statement
  * (duckdb_interrupt via DuckDBConnection.interrupt) and the transaction is rolled back.

@@ -808,6 +808,47 @@ describe('duckdb destination', () => {
       }
     });
 
+    it('reports once, at the next call, a failure after a background COMMIT that succeeded', async () => {
+      const file = join(dir, 'group-background-after.duckdb');
+      const spec = makeSpec('after_commit', [['v', 'text']]);
+      const query = DuckDbExecutor.prototype.query;
+      let armed = false;
+      // The cache trim after the armed commit fails (it runs once the COMMIT has succeeded).
+      const spy = vi.spyOn(DuckDbExecutor.prototype, 'query').mockImplementation(async function (
+        this: DuckDbExecutor,
+        sql,
+        params,
+      ) {
+        if (armed && sql.startsWith('SET memory_limit')) {
+          armed = false;
+          throw new Error('IO Error: no space left on device');
+        }
+        return query.call(this, sql, params);
+      });
+      try {
+        await withDest(
+          file,
+          [spec],
+          async (d) => {
+            armed = true;
+            await d.write([{ table: spec, rows: rowsOf(spec, 0, 5) }], []);
+            const next = await d
+              .write([{ table: spec, rows: rowsOf(spec, 5, 5) }], [])
+              .catch((e: unknown) => e);
+            expect((next as Error).message).toMatch(/after a commit.*no space left/);
+            // Nothing was lost: the first write is committed, and later writes go on.
+            expect(await committed(file, spec.name)).toBe(5);
+            await d.write([{ table: spec, rows: rowsOf(spec, 5, 5) }], []);
+            await d.flush();
+            expect((await readTable(d, spec)).size).toBe(10);
+          },
+          { groupCommitMs: 60_000, groupMemoryBytes: 1, checkpointMemoryBytes: 0 },
+        );
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
     it('fails every later write and flush once a group rolls back writes that had resolved', async () => {
       const file = join(dir, 'group-lost.duckdb');
       const spec = makeSpec('lost', [['v', 'text']]);
