@@ -600,6 +600,30 @@ describe('duckdb destination', () => {
   });
 
   describe('group commit', () => {
+    /**
+     * Once `armed`, the next statement matching `match` fails with `message` (after `before`, e.g. a gate
+     * the test opens) instead of running; every other statement runs as usual. `hit` tells it happened.
+     * Undone by vi.restoreAllMocks.
+     */
+    const failArmed = (match: (sql: string) => boolean, message: string, before?: () => Promise<void>) => {
+      const query = DuckDbExecutor.prototype.query;
+      const state = { armed: false, hit: false };
+      vi.spyOn(DuckDbExecutor.prototype, 'query').mockImplementation(async function (
+        this: DuckDbExecutor,
+        sql,
+        params,
+      ) {
+        if (state.armed && match(sql)) {
+          state.armed = false;
+          state.hit = true;
+          await before?.();
+          throw new Error(message);
+        }
+        return query.call(this, sql, params);
+      });
+      return state;
+    };
+
     /** Rows of `spec` visible to another connection of the same instance: what has been committed. */
     const committed = async (file: string, table: string): Promise<number> => {
       const lease = await acquireInstance(file, {});
@@ -752,28 +776,16 @@ describe('duckdb destination', () => {
     it('returns from the write that makes a group due while its COMMIT runs; a failure of it fails what follows', async () => {
       const file = join(dir, 'group-background.duckdb');
       const spec = makeSpec('background', [['v', 'text']]);
-      const query = DuckDbExecutor.prototype.query;
       let release!: () => void;
       const gate = new Promise<void>((r) => {
         release = r;
       });
-      let armed = false;
-      let held = false;
       // The armed COMMIT is held until the test releases it, then fails as a lost disk would.
-      const spy = vi.spyOn(DuckDbExecutor.prototype, 'query').mockImplementation(async function (
-        this: DuckDbExecutor,
-        sql,
-        params,
-      ) {
-        if (sql === 'COMMIT' && armed) {
-          armed = false;
-          held = true;
-          await gate;
-          await query.call(this, 'ROLLBACK');
-          throw new Error('IO Error: could not write the WAL');
-        }
-        return query.call(this, sql, params);
-      });
+      const commit = failArmed(
+        (sql) => sql === 'COMMIT',
+        'IO Error: could not write the WAL',
+        () => gate,
+      );
       try {
         await withDest(
           file,
@@ -785,9 +797,9 @@ describe('duckdb destination', () => {
             await d.flush();
             expect(await committed(file, spec.name)).toBe(5);
             // Resolves although its COMMIT cannot finish until released below.
-            armed = true;
+            commit.armed = true;
             await d.write([{ table: spec, rows: rowsOf(spec, 5, 5) }], state(2));
-            expect(held).toBe(true);
+            expect(commit.hit).toBe(true);
             release();
             const next = await d
               .write([{ table: spec, rows: rowsOf(spec, 10, 5) }], state(3))
@@ -804,33 +816,24 @@ describe('duckdb destination', () => {
           { groupCommitMs: 60_000, groupMemoryBytes: 1, checkpointMemoryBytes: 0 },
         );
       } finally {
-        spy.mockRestore();
+        vi.restoreAllMocks();
       }
     });
 
     it('reports once, at the next call, a failure after a background COMMIT that succeeded', async () => {
       const file = join(dir, 'group-background-after.duckdb');
       const spec = makeSpec('after_commit', [['v', 'text']]);
-      const query = DuckDbExecutor.prototype.query;
-      let armed = false;
       // The cache trim after the armed commit fails (it runs once the COMMIT has succeeded).
-      const spy = vi.spyOn(DuckDbExecutor.prototype, 'query').mockImplementation(async function (
-        this: DuckDbExecutor,
-        sql,
-        params,
-      ) {
-        if (armed && sql.startsWith('SET memory_limit')) {
-          armed = false;
-          throw new Error('IO Error: no space left on device');
-        }
-        return query.call(this, sql, params);
-      });
+      const trim = failArmed(
+        (sql) => sql.startsWith('SET memory_limit'),
+        'IO Error: no space left on device',
+      );
       try {
         await withDest(
           file,
           [spec],
           async (d) => {
-            armed = true;
+            trim.armed = true;
             await d.write([{ table: spec, rows: rowsOf(spec, 0, 5) }], []);
             const next = await d
               .write([{ table: spec, rows: rowsOf(spec, 5, 5) }], [])
@@ -845,7 +848,7 @@ describe('duckdb destination', () => {
           { groupCommitMs: 60_000, groupMemoryBytes: 1, checkpointMemoryBytes: 0 },
         );
       } finally {
-        spy.mockRestore();
+        vi.restoreAllMocks();
       }
     });
 
