@@ -19,7 +19,7 @@
  * naming the table, column and row but never the value.
  */
 import { createRequire } from 'node:module';
-import { type DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { EltError } from '../../errors.js';
 import type { Row } from '../../schema/rowBuilder.js';
 import type { TableSpec } from '../../schema/tableSpec.js';
@@ -208,11 +208,152 @@ export interface AppendTarget {
   catalog?: string;
 }
 
+/** Checks that every row has a value per spec column (a mismatch is an engine bug). */
+function checkWidths(spec: TableSpec, rows: readonly Row[]): void {
+  const width = spec.columns.length;
+  for (let r = 0; r < rows.length; r++) {
+    if (rows[r]!.length !== width)
+      throw new EltError(
+        `row ${r} of ${spec.name} has ${rows[r]!.length} values for ${width} columns`,
+        false,
+      );
+  }
+}
+
+/** A data chunk of `columns`' types, plus the load sequence as a last BIGINT column when `withSeq`. */
+function createChunk(columns: readonly ChunkColumn[], withSeq: boolean): DuckDBDataChunk {
+  const types = columns.map((col) => duckdb.create_logical_type(TYPE_OF[col.encoding]));
+  if (withSeq) types.push(duckdb.create_logical_type(duckdb.Type.BIGINT));
+  return new DuckDBDataChunk(duckdb.create_data_chunk(types));
+}
+
+/**
+ * Writes rows `start` … `start + count − 1` (count ≤ VECTOR_SIZE) into `wrapped`, replacing what it held:
+ * per column, the values into the shared scratch buffers, then one copy into the vector.
+ */
+function fillChunk(
+  wrapped: DuckDBDataChunk,
+  spec: TableSpec,
+  columns: readonly ChunkColumn[],
+  rows: readonly Row[],
+  start: number,
+  count: number,
+  withSeq: boolean,
+): void {
+  const chunk = wrapped.chunk;
+  const n = columns.length;
+  const { scratch, f64, i32, u8, validity, isNull, strings } = SCRATCH;
+  duckdb.data_chunk_reset(chunk);
+  for (let c = 0; c < n; c++) {
+    const vector = duckdb.data_chunk_get_vector(chunk, c);
+    const { value: c0, encoding: enc } = columns[c]!;
+    let bits = 0;
+    let nulls = 0;
+    if (enc === Encoding.Varchar) strings.reset();
+    for (let r = 0; r < count; r++) {
+      const v = rows[start + r]![c0];
+      if (v === null || v === undefined) {
+        nulls++;
+        isNull[r] = 1;
+        // Masked by the validity bits anyway; a boolean's byte is still kept a valid boolean.
+        if (enc === Encoding.Boolean) u8[r] = 0;
+      } else {
+        bits |= 1 << (r & 7);
+        isNull[r] = 0;
+        switch (enc) {
+          case Encoding.Varchar:
+            if (typeof v !== 'string') throw mismatch(spec, c0, start + r, v);
+            strings.add(r, v);
+            break;
+          case Encoding.Double:
+            if (typeof v !== 'number') throw mismatch(spec, c0, start + r, v);
+            f64[r] = v;
+            break;
+          case Encoding.IntegerDouble:
+            if (typeof v !== 'number' || !Number.isInteger(v)) throw mismatch(spec, c0, start + r, v);
+            f64[r] = v;
+            break;
+          case Encoding.FiniteDouble:
+            if (typeof v !== 'number' || !Number.isFinite(v)) throw mismatch(spec, c0, start + r, v);
+            f64[r] = v;
+            break;
+          case Encoding.Boolean:
+            if (typeof v !== 'boolean') throw mismatch(spec, c0, start + r, v);
+            u8[r] = v ? 1 : 0;
+            break;
+          case Encoding.BigInt:
+          case Encoding.TimestampMicros: {
+            if (typeof v !== 'number') throw mismatch(spec, c0, start + r, v);
+            const x = enc === Encoding.BigInt ? v : rint(v * 1e6);
+            // −2^63 ≤ x < 2^63 and an integer: the doubles that are int64 values. The lowest is left
+            // out for timestamps: DuckDB reserves it (and the highest) for ±infinity.
+            if (!Number.isInteger(x) || x >= INT64_LIMIT || x < -INT64_LIMIT)
+              throw mismatch(spec, c0, start + r, v);
+            if (enc === Encoding.TimestampMicros && x === -INT64_LIMIT)
+              throw mismatch(spec, c0, start + r, v);
+            const hi = Math.floor(x / TWO_32); // exact: dividing by a power of two, then flooring
+            i32[2 * r] = x - hi * TWO_32; // little-endian int64: low word, then high word
+            i32[2 * r + 1] = hi;
+            break;
+          }
+        }
+      }
+      if ((r & 7) === 7) {
+        validity[r >> 3] = bits;
+        bits = 0;
+      }
+    }
+    if ((count & 7) !== 0) validity[count >> 3] = bits;
+    if (enc === Encoding.Varchar) strings.write(vector, count, isNull);
+    else if (enc === Encoding.Boolean) duckdb.copy_data_to_vector(vector, 0, scratch, 0, count);
+    else duckdb.copy_data_to_vector(vector, 0, scratch, 0, count * 8);
+    if (nulls > 0) {
+      duckdb.vector_ensure_validity_writable(vector);
+      duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, Math.ceil(count / 8));
+    }
+  }
+  if (withSeq) {
+    // Load sequence: the last loaded row wins a `_version` tie in the merge.
+    for (let r = 0; r < count; r++) {
+      i32[2 * r] = start + r;
+      i32[2 * r + 1] = 0;
+    }
+    duckdb.copy_data_to_vector(duckdb.data_chunk_get_vector(chunk, n), 0, scratch, 0, count * 8);
+  }
+  duckdb.data_chunk_set_size(chunk, count);
+}
+
+/**
+ * Runs `fill` with an appender on `target`, then flushes it into the caller's transaction. On error the
+ * appender's buffer is dropped and the caller rolls back.
+ */
+async function withAppender(
+  connection: DuckDBConnection,
+  target: AppendTarget,
+  fill: (app: DuckDBAppender) => void,
+): Promise<void> {
+  const app = await connection.createAppender(target.table, target.schema, target.catalog);
+  try {
+    fill(app);
+    app.flushSync();
+  } catch (err) {
+    // After a failed append these report the aborted transaction rather than the cause, so the
+    // original error is the one thrown.
+    try {
+      app.clear();
+    } catch {}
+    try {
+      app.closeSync();
+    } catch {}
+    throw err;
+  }
+  app.closeSync();
+}
+
 /**
  * Appends `rows` (in the spec's column order) to `target`, whose columns, in the table's order, are
  * `columns`, plus the load sequence as a last BIGINT column when `withSeq` (staging tables). Nothing is
- * visible outside the caller's transaction; on error the appender's buffer is dropped and the caller
- * rolls back.
+ * visible outside the caller's transaction. One chunk is filled and appended at a time.
  */
 export async function appendRows(
   connection: DuckDBConnection,
@@ -222,121 +363,95 @@ export async function appendRows(
   rows: readonly Row[],
   withSeq: boolean,
 ): Promise<void> {
-  const width = spec.columns.length;
-  for (let r = 0; r < rows.length; r++) {
-    if (rows[r]!.length !== width)
-      throw new EltError(
-        `row ${r} of ${spec.name} has ${rows[r]!.length} values for ${width} columns`,
-        false,
-      );
-  }
-  const n = columns.length;
-  const types = columns.map((col) => duckdb.create_logical_type(TYPE_OF[col.encoding]));
-  if (withSeq) types.push(duckdb.create_logical_type(duckdb.Type.BIGINT));
-  const chunk = duckdb.create_data_chunk(types);
-  const wrapped = new DuckDBDataChunk(chunk);
-  const { scratch, f64, i32, u8, validity, isNull, strings } = SCRATCH;
-
-  const app = await connection.createAppender(target.table, target.schema, target.catalog);
+  checkWidths(spec, rows);
+  const chunk = createChunk(columns, withSeq);
   try {
-    for (let start = 0; start < rows.length; start += VECTOR_SIZE) {
-      const count = Math.min(VECTOR_SIZE, rows.length - start);
-      duckdb.data_chunk_reset(chunk);
-      for (let c = 0; c < n; c++) {
-        const vector = duckdb.data_chunk_get_vector(chunk, c);
-        const { value: c0, encoding: enc } = columns[c]!;
-        let bits = 0;
-        let nulls = 0;
-        if (enc === Encoding.Varchar) strings.reset();
-        for (let r = 0; r < count; r++) {
-          const v = rows[start + r]![c0];
-          if (v === null || v === undefined) {
-            nulls++;
-            isNull[r] = 1;
-            // Masked by the validity bits anyway; a boolean's byte is still kept a valid boolean.
-            if (enc === Encoding.Boolean) u8[r] = 0;
-          } else {
-            bits |= 1 << (r & 7);
-            isNull[r] = 0;
-            switch (enc) {
-              case Encoding.Varchar:
-                if (typeof v !== 'string') throw mismatch(spec, c0, start + r, v);
-                strings.add(r, v);
-                break;
-              case Encoding.Double:
-                if (typeof v !== 'number') throw mismatch(spec, c0, start + r, v);
-                f64[r] = v;
-                break;
-              case Encoding.IntegerDouble:
-                if (typeof v !== 'number' || !Number.isInteger(v)) throw mismatch(spec, c0, start + r, v);
-                f64[r] = v;
-                break;
-              case Encoding.FiniteDouble:
-                if (typeof v !== 'number' || !Number.isFinite(v)) throw mismatch(spec, c0, start + r, v);
-                f64[r] = v;
-                break;
-              case Encoding.Boolean:
-                if (typeof v !== 'boolean') throw mismatch(spec, c0, start + r, v);
-                u8[r] = v ? 1 : 0;
-                break;
-              case Encoding.BigInt:
-              case Encoding.TimestampMicros: {
-                if (typeof v !== 'number') throw mismatch(spec, c0, start + r, v);
-                const x = enc === Encoding.BigInt ? v : rint(v * 1e6);
-                // −2^63 ≤ x < 2^63 and an integer: the doubles that are int64 values. The lowest is left
-                // out for timestamps: DuckDB reserves it (and the highest) for ±infinity.
-                if (!Number.isInteger(x) || x >= INT64_LIMIT || x < -INT64_LIMIT)
-                  throw mismatch(spec, c0, start + r, v);
-                if (enc === Encoding.TimestampMicros && x === -INT64_LIMIT)
-                  throw mismatch(spec, c0, start + r, v);
-                const hi = Math.floor(x / TWO_32); // exact: dividing by a power of two, then flooring
-                i32[2 * r] = x - hi * TWO_32; // little-endian int64: low word, then high word
-                i32[2 * r + 1] = hi;
-                break;
-              }
-            }
-          }
-          if ((r & 7) === 7) {
-            validity[r >> 3] = bits;
-            bits = 0;
-          }
-        }
-        if ((count & 7) !== 0) validity[count >> 3] = bits;
-        if (enc === Encoding.Varchar) strings.write(vector, count, isNull);
-        else if (enc === Encoding.Boolean) duckdb.copy_data_to_vector(vector, 0, scratch, 0, count);
-        else duckdb.copy_data_to_vector(vector, 0, scratch, 0, count * 8);
-        if (nulls > 0) {
-          duckdb.vector_ensure_validity_writable(vector);
-          duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, Math.ceil(count / 8));
-        }
+    await withAppender(connection, target, (app) => {
+      for (let start = 0; start < rows.length; start += VECTOR_SIZE) {
+        fillChunk(chunk, spec, columns, rows, start, Math.min(VECTOR_SIZE, rows.length - start), withSeq);
+        app.appendDataChunk(chunk);
       }
-      if (withSeq) {
-        // Load sequence: the last loaded row wins a `_version` tie in the merge.
-        for (let r = 0; r < count; r++) {
-          i32[2 * r] = start + r;
-          i32[2 * r + 1] = 0;
-        }
-        duckdb.copy_data_to_vector(duckdb.data_chunk_get_vector(chunk, n), 0, scratch, 0, count * 8);
-      }
-      duckdb.data_chunk_set_size(chunk, count);
-      app.appendDataChunk(wrapped);
-    }
-    app.flushSync();
-  } catch (err) {
-    // Drop anything buffered and close; the caller rolls the transaction back. After a failed append
-    // these report the aborted transaction rather than the cause, so the original error is the one thrown.
-    try {
-      app.clear();
-    } catch {}
-    try {
-      app.closeSync();
-    } catch {}
-    throw err;
+    });
   } finally {
     // The chunk's native memory is freed when V8 collects its wrapper, which may be much later; a reset
     // gives back its string heaps now (several MB for a chunk of wide rows).
-    duckdb.data_chunk_reset(chunk);
-    strings.shrink();
+    duckdb.data_chunk_reset(chunk.chunk);
+    SCRATCH.strings.shrink();
   }
-  app.closeSync();
+}
+
+/**
+ * Rows encoded into data chunks before their append, while the connection is busy with something else
+ * (duckdbMerge.ts, `prepare`): the encoding is most of an append's work on the Node thread and needs no
+ * connection. Holds native memory until appended or released: every chunk of the rows at once (~6 MB
+ * per 2 048 charge rows), where appendRows fills one at a time.
+ */
+export class EncodedRows {
+  private chunks: DuckDBDataChunk[] | null;
+
+  constructor(
+    /** The target's columns they were encoded for. */
+    readonly columns: readonly ChunkColumn[],
+    readonly rowCount: number,
+    chunks: DuckDBDataChunk[],
+  ) {
+    this.chunks = chunks;
+  }
+
+  /** The chunks, once: a second call (or one after `release`) throws. */
+  take(): DuckDBDataChunk[] {
+    const chunks = this.chunks;
+    if (!chunks) throw new EltError('encoded rows were appended or released already', false);
+    this.chunks = null;
+    return chunks;
+  }
+
+  /** Gives back the native memory of chunks not appended (idempotent). */
+  release(): void {
+    for (const c of this.chunks ?? []) duckdb.data_chunk_reset(c.chunk);
+    this.chunks = null;
+  }
+}
+
+/** Encodes `rows` as appendRows would for `columns` (without a load sequence), for appendEncoded. */
+export function encodeRows(
+  spec: TableSpec,
+  columns: readonly ChunkColumn[],
+  rows: readonly Row[],
+): EncodedRows {
+  checkWidths(spec, rows);
+  const chunks: DuckDBDataChunk[] = [];
+  try {
+    for (let start = 0; start < rows.length; start += VECTOR_SIZE) {
+      const chunk = createChunk(columns, false);
+      chunks.push(chunk);
+      fillChunk(chunk, spec, columns, rows, start, Math.min(VECTOR_SIZE, rows.length - start), false);
+    }
+  } catch (err) {
+    for (const c of chunks) duckdb.data_chunk_reset(c.chunk);
+    throw err;
+  } finally {
+    SCRATCH.strings.shrink();
+  }
+  return new EncodedRows(columns, rows.length, chunks);
+}
+
+/** Appends rows encoded by encodeRows to `target` (whose columns must be the ones they were encoded for). */
+export async function appendEncoded(
+  connection: DuckDBConnection,
+  target: AppendTarget,
+  encoded: EncodedRows,
+): Promise<void> {
+  const chunks = encoded.take();
+  try {
+    await withAppender(connection, target, (app) => {
+      for (const chunk of chunks) {
+        app.appendDataChunk(chunk);
+        // Copied into the appender: its string heaps can go now.
+        duckdb.data_chunk_reset(chunk.chunk);
+      }
+    });
+  } finally {
+    for (const c of chunks) duckdb.data_chunk_reset(c.chunk);
+  }
 }

@@ -31,6 +31,8 @@
  * thread while DuckDB commits and checkpoints on its own (load bench, 200k charge rows with their
  * building: 16.4–17.1 s end to end against 18.0–19.3 s, alternating runs; the time spent inside `write`
  * 5.6–6.1 s against 7.5–7.8 s). A failed background COMMIT rolls back like any other (`lost`, below).
+ * The next write, which would wait for it, first encodes its rows for their appends while it runs
+ * (duckdbDestination.ts `encodeAhead`).
  *
  * The commit is not overlapped with the next group's appends. Tried (2026-12-05): the commit of one
  * group on one connection while the next group appends on a second. DuckDB's checkpoint excludes
@@ -130,6 +132,11 @@ export class CommitGroups {
     private readonly exec: DuckDbExecutor,
     private readonly opts: CommitGroupOptions,
   ) {}
+
+  /** Whether a commit left running by a write (`commit(…, true)`) may still be running. */
+  get committing(): boolean {
+    return this.pending !== null;
+  }
 
   /** Joins the open group, or opens one. */
   async open(): Promise<void> {

@@ -44,7 +44,14 @@ import {
 } from '../sql/merge.js';
 import { toNumber } from '../sql/values.js';
 import type { BatchCounts } from '../sql/writeBatches.js';
-import { appendRows, type ChunkColumn, Encoding } from './chunkAppender.js';
+import {
+  appendEncoded,
+  appendRows,
+  type ChunkColumn,
+  type EncodedRows,
+  Encoding,
+  encodeRows,
+} from './chunkAppender.js';
 import { KeyFilter } from './keyFilter.js';
 
 const STAGING = '_stripe_elt_stg';
@@ -105,6 +112,8 @@ interface Compiled {
   deletedIndex: number;
   /** Positions of the key columns in a row. */
   keyIndexes: number[];
+  /** What tableLayout last found for a direct append (what `prepare` encodes for). */
+  layout?: ChunkColumn[];
 }
 
 function statements(ref: TableRef, source: string): MergeStatements {
@@ -181,6 +190,34 @@ export interface TableKeys {
  */
 const BUILD_FILTER_AFTER = 8;
 
+/**
+ * A batch's rows encoded for a direct append before its write had the connection (`prepare`): valid for
+ * that batch only if nothing changed meanwhile, which `load` checks before using it.
+ */
+export interface Prepared {
+  spec: TableSpec;
+  rows: readonly Row[];
+  /** Distinct keys among the rows (all of them). */
+  keys: number;
+  /** The filter that ruled every key out, and how many keys it held then. */
+  filter: KeyFilter;
+  filterSize: number;
+  /** Where the rows were split at the row-group boundary (RowGroupBudget.room), if they were. */
+  split: number | null;
+  /** The encoded rows: one part, or two when split. */
+  parts: EncodedRows[];
+}
+
+/** Releases what `prepare` encoded and `load` did not append (safe to call more than once). */
+export function releasePrepared(p: Prepared | undefined): void {
+  for (const part of p?.parts ?? []) part.release();
+}
+
+/** Where a direct append of `count` rows is split when `room` rows fit before the boundary; null: not split. */
+function splitAt(room: number, count: number): number | null {
+  return room > 0 && room < count ? room : null;
+}
+
 /** Loads batches into the tables of one schema; SQL is built once per spec object. */
 export class DuckDbBatchLoader {
   private readonly compiled = new WeakMap<TableSpec, Compiled>();
@@ -194,23 +231,60 @@ export class DuckDbBatchLoader {
     private readonly tableKeys: Map<string, TableKeys> = new Map(),
   ) {}
 
+  /** Batches appended from rows encoded by `prepare`, and prepared batches encoded again (for tests). */
+  readonly prepared = { used: 0, discarded: 0 };
+
+  /**
+   * Encodes a batch for its direct append without the connection, for a write that would otherwise wait
+   * for it (a commit running in the background: commitGroups.ts): encoding is most of the Node thread's
+   * part of an append. Only when the append is likely direct: the table's layout is known from an earlier
+   * direct append, and its key filter rules every key out. `room`: RowGroupBudget.room as it will be when
+   * the batch loads, if known. Undefined when not worth it, or when the rows do not encode (load then
+   * fails on them as it would have).
+   */
+  prepare(spec: TableSpec, rows: readonly Row[], room: number): Prepared | undefined {
+    const c = this.compiled.get(spec);
+    const filter = this.tableKeys.get(spec.name)?.filter;
+    if (!this.direct || !c?.layout || !filter || rows.length === 0) return undefined;
+    const keys = distinctKeyCount(spec, rows);
+    if (keys !== rows.length) return undefined;
+    if (rows.some((row) => filter.mayContain(c.keyIndexes.map((i) => row[i])))) return undefined;
+    const split = splitAt(room, rows.length);
+    const parts: EncodedRows[] = [];
+    try {
+      if (split === null) parts.push(encodeRows(spec, c.layout, rows));
+      else {
+        parts.push(encodeRows(spec, c.layout, rows.slice(0, split)));
+        parts.push(encodeRows(spec, c.layout, rows.slice(split)));
+      }
+    } catch {
+      for (const part of parts) part.release();
+      return undefined;
+    }
+    return { spec, rows, keys, filter, filterSize: filter.size, split, parts };
+  }
+
   async load(
     connection: DuckDBConnection,
     exec: SqlExecutor,
     spec: TableSpec,
     rows: readonly Row[],
     budget?: RowGroupBudget,
+    /** From `prepare` for these very rows; released here whether used or not. */
+    prepared?: Prepared,
   ): Promise<BatchCounts> {
     let c = this.compiled.get(spec);
     if (!c) {
       c = compile({ dialect: this.dialect, schema: this.schema, spec });
       this.compiled.set(spec, c);
     }
-    const keys = distinctKeyCount(spec, rows);
+    const ready = prepared && prepared.spec === spec && prepared.rows === rows ? prepared : undefined;
+    const keys = ready?.keys ?? distinctKeyCount(spec, rows);
     const known = await this.keysOf(connection, c);
     try {
-      return await this.loadKeyed(connection, exec, c, rows, keys, known, budget);
+      return await this.loadKeyed(connection, exec, c, rows, keys, known, budget, ready);
     } finally {
+      releasePrepared(prepared);
       // Added whether or not the load succeeded: a key that was not stored only costs a probe later.
       if (known.filter) for (const row of rows) known.filter.add(c.keyIndexes.map((i) => row[i]));
     }
@@ -224,12 +298,16 @@ export class DuckDbBatchLoader {
     keys: number,
     known: TableKeys,
     budget: RowGroupBudget | undefined,
+    prepared: Prepared | undefined,
   ): Promise<BatchCounts> {
     const spec = c.ref.spec;
     let existing: number | undefined;
     if (this.direct && keys === rows.length) {
       const filter = known.filter;
-      if (filter && !rows.some((row) => filter.mayContain(c.keyIndexes.map((i) => row[i])))) existing = 0;
+      // No key added to the filter since it ruled these out: still all new.
+      const ruledOut = prepared && prepared.filter === filter && filter.size === prepared.filterSize;
+      if (filter && (ruledOut || !rows.some((row) => filter.mayContain(c.keyIndexes.map((i) => row[i])))))
+        existing = 0;
       else {
         existing = await this.storedKeys(exec, c, rows);
         known.probes++;
@@ -240,17 +318,35 @@ export class DuckDbBatchLoader {
       if (layout) {
         const target = { table: spec.name, schema: this.schema };
         const room = budget?.room(spec.name) ?? Number.POSITIVE_INFINITY;
-        if (budget && room > 0 && room < rows.length) {
+        const split = budget ? splitAt(room, rows.length) : null;
+        // Encoded ahead for this very layout and split: appended as they are; otherwise encoded now.
+        const parts =
+          prepared && prepared.split === split && sameLayout(prepared.parts[0]!.columns, layout)
+            ? prepared.parts
+            : undefined;
+        if (prepared) this.prepared[parts ? 'used' : 'discarded']++;
+        const append = (part: number, from: number, to: number) =>
+          parts
+            ? appendEncoded(connection, target, parts[part]!)
+            : appendRows(
+                connection,
+                target,
+                spec,
+                layout,
+                from === 0 && to === rows.length ? rows : rows.slice(from, to),
+                false,
+              );
+        if (budget && split !== null) {
           // The first part completes the group's row group and commits with it; the rest opens the next
           // group. Those first rows are then stored before this write's state: harmless, a replay merges
           // them (the write is idempotent).
-          await appendRows(connection, target, spec, layout, rows.slice(0, room), false);
-          budget.appended(spec.name, room);
+          await append(0, 0, split);
+          budget.appended(spec.name, split);
           await budget.commit();
-          await appendRows(connection, target, spec, layout, rows.slice(room), false);
-          budget.appended(spec.name, rows.length - room);
+          await append(1, split, rows.length);
+          budget.appended(spec.name, rows.length - split);
         } else {
-          await appendRows(connection, target, spec, layout, rows, false);
+          await append(0, 0, rows.length);
           budget?.appended(spec.name, rows.length);
         }
         // All rows are new: a soft delete counts as deleted only (destination.ts, WriteStats).
@@ -259,6 +355,7 @@ export class DuckDbBatchLoader {
         return { inserted: rows.length - deleted, updated: 0, deleted };
       }
     }
+    if (prepared) this.prepared.discarded++;
     return this.loadStaged(connection, exec, c, rows, keys, existing, budget);
   }
 
@@ -306,6 +403,7 @@ export class DuckDbBatchLoader {
   ): Promise<ChunkColumn[] | null> {
     const have = (await connection.run(c.emptySelect)).columnNames();
     const spec = c.ref.spec;
+    c.layout = undefined;
     if (have.length !== spec.columns.length) return null;
     const fold = this.dialect.foldIdentifier;
     const index = new Map(spec.columns.map((col, i) => [fold(col.name), i]));
@@ -315,6 +413,7 @@ export class DuckDbBatchLoader {
       if (value === undefined) return null;
       layout.push({ value, encoding: encodings[value]! });
     }
+    c.layout = layout;
     return layout;
   }
 
@@ -366,4 +465,10 @@ export class DuckDbBatchLoader {
       deleted: newDeleted + changedDeleted,
     };
   }
+}
+
+function sameLayout(a: readonly ChunkColumn[], b: readonly ChunkColumn[]): boolean {
+  return (
+    a.length === b.length && a.every((col, i) => col.value === b[i]!.value && col.encoding === b[i]!.encoding)
+  );
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DUCKDB_ALLOCATOR_CONF } from '../../../src/destinations/duckdb/allocatorConf.js';
 import { DuckDbDestination, type DuckDbOptions } from '../../../src/destinations/duckdb/duckdbDestination.js';
 import { DuckDbExecutor } from '../../../src/destinations/duckdb/duckdbExecutor.js';
+import type { DuckDbBatchLoader } from '../../../src/destinations/duckdb/duckdbMerge.js';
 import {
   acquireInstance,
   type InstanceLease,
@@ -850,6 +851,179 @@ describe('duckdb destination', () => {
       } finally {
         vi.restoreAllMocks();
       }
+    });
+
+    describe('encoding ahead of a background commit', () => {
+      /** Every write's group commits as the write returns (1-byte cap), so the next write finds it running. */
+      const BACKGROUND: DuckDbOptions = {
+        groupCommitMs: 60_000,
+        groupMemoryBytes: 1,
+        checkpointMemoryBytes: 0,
+      };
+      const countersOf = (d: DuckDbDestination) =>
+        (d as unknown as { loader: DuckDbBatchLoader }).loader.prepared;
+      const wide = () =>
+        makeSpec('ahead_wide', [
+          ['t', 'text'],
+          ['j', 'json'],
+          ['n', 'bigint'],
+          ['x', 'double'],
+          ['ts', 'timestamp'],
+          ['b', 'boolean'],
+          ['dec', 'decimal'],
+        ]);
+      const wideRow = (spec: TableSpec, i: number, tag: string) =>
+        makeRow(
+          spec,
+          {
+            id: `w${i}`,
+            t: i % 7 === 0 ? null : `${tag}-${'é'.repeat(i % 20)}-${i}`,
+            j: i % 5 === 0 ? null : JSON.stringify({ i, tag, nested: { s: 'x'.repeat(i % 40) } }),
+            n: i % 3 === 0 ? null : i * 1_000_003,
+            x: i / 7,
+            ts: 1_600_000_000 + i + 0.25,
+            b: i % 11 === 0 ? null : i % 2 === 0,
+            dec: `${i}.125`,
+          },
+          { version: 1 },
+        );
+
+      it('encodes a write while the previous COMMIT runs, and appends exactly those rows', async () => {
+        const file = join(dir, 'ahead.duckdb');
+        const spec = wide();
+        let release!: () => void;
+        const gate = new Promise<void>((r) => {
+          release = r;
+        });
+        const query = DuckDbExecutor.prototype.query;
+        let hold = false;
+        vi.spyOn(DuckDbExecutor.prototype, 'query').mockImplementation(async function (
+          this: DuckDbExecutor,
+          sql,
+          params,
+        ) {
+          if (hold && sql === 'COMMIT') {
+            hold = false;
+            await gate;
+          }
+          return query.call(this, sql, params);
+        });
+        try {
+          await withDest(
+            file,
+            [spec],
+            async (d) => {
+              const counters = countersOf(d);
+              // The first write learns the table's layout; its COMMIT is held until released below.
+              hold = true;
+              await d.write([{ table: spec, rows: [0, 1, 2].map((i) => wideRow(spec, i, 'a')) }], []);
+              // 5 000 rows, three chunks: encoded during the call, before it can have the connection.
+              const rows = Array.from({ length: 5_000 }, (_, i) => wideRow(spec, 3 + i, 'b'));
+              let settled = false;
+              const second = d.write([{ table: spec, rows }], []).then(() => {
+                settled = true;
+              });
+              await new Promise((r) => setTimeout(r, 50));
+              expect(settled).toBe(false);
+              expect(await committed(file, spec.name)).toBe(0);
+              release();
+              await second;
+              expect(counters).toEqual({ used: 1, discarded: 0 });
+              await d.flush();
+              const stored = await readTable(d, spec);
+              expect(stored.size).toBe(5_003);
+              for (const i of [0, 3, 4, 5, 2050, 2051, 4099, 5002]) {
+                const want = wideRow(spec, i, i < 3 ? 'a' : 'b');
+                const got = stored.get(`w${i}`)!;
+                expect(got.t).toBe(want[spec.columns.findIndex((c) => c.name === 't')]);
+                expect(got.j === null ? null : JSON.parse(String(got.j))).toEqual(
+                  i % 5 === 0 ? null : { i, tag: i < 3 ? 'a' : 'b', nested: { s: 'x'.repeat(i % 40) } },
+                );
+                expect(got.n === null ? null : Number(got.n)).toBe(i % 3 === 0 ? null : i * 1_000_003);
+                expect(got.b).toBe(i % 11 === 0 ? null : i % 2 === 0);
+              }
+            },
+            BACKGROUND,
+          );
+        } finally {
+          vi.restoreAllMocks();
+        }
+      });
+
+      it('encodes again when the keys were stored meanwhile: merges, one row per key', async () => {
+        const file = join(dir, 'ahead-keys.duckdb');
+        const spec = makeSpec('ahead_keys', [['v', 'text']]);
+        await withDest(
+          file,
+          [spec],
+          async (d) => {
+            const counters = countersOf(d);
+            await d.write([{ table: spec, rows: rowsOf(spec, 0, 5) }], []);
+            // Both encoded while the first write's commit runs, when neither's keys were stored; the
+            // first stores them, so the second must merge (a direct append would duplicate them).
+            const a = rowsOf(spec, 5, 10, 'first');
+            const b = Array.from({ length: 10 }, (_, i) =>
+              makeRow(spec, { id: `k${5 + i}`, v: 'second' }, { version: 2 }),
+            );
+            await Promise.all([
+              d.write([{ table: spec, rows: a }], []),
+              d.write([{ table: spec, rows: b }], []),
+            ]);
+            expect(counters).toEqual({ used: 1, discarded: 1 });
+            await d.flush();
+            const rows = await d.readRows(spec);
+            expect(rows.length).toBe(15);
+            const stored = await readTable(d, spec);
+            for (let i = 5; i < 15; i++) expect(stored.get(`k${i}`)!.v).toBe('second');
+          },
+          BACKGROUND,
+        );
+      });
+
+      it('predicts the row-group split of a write, and encodes again when another write moved it', async () => {
+        const file = join(dir, 'ahead-split.duckdb');
+        const spec = makeSpec('ahead_split', [['v', 'text']]);
+        await withDest(
+          file,
+          [spec],
+          async (d) => {
+            const counters = countersOf(d);
+            let next = 0;
+            const take = (n: number) => {
+              next += n;
+              return rowsOf(spec, next - n, n);
+            };
+            // A full row group: its group commits in the background.
+            await d.write([{ table: spec, rows: take(ROW_GROUP_SIZE) }], []);
+            // Two writes issued together: each expects a whole row group of room, but the first takes
+            // most of it, so the second is split where it was not encoded to be.
+            const x = take(ROW_GROUP_SIZE - 50);
+            const y = take(200);
+            await Promise.all([
+              d.write([{ table: spec, rows: x }], []),
+              d.write([{ table: spec, rows: y }], []),
+            ]);
+            expect(counters).toEqual({ used: 1, discarded: 1 });
+            expect(await committed(file, spec.name)).toBe(2 * ROW_GROUP_SIZE);
+            await d.write([{ table: spec, rows: take(ROW_GROUP_SIZE - 150) }], []);
+            // One write of two batches crossing the boundary: the second is split where predicted.
+            await d.write(
+              [
+                { table: spec, rows: take(ROW_GROUP_SIZE - 100) },
+                { table: spec, rows: take(300) },
+              ],
+              [],
+            );
+            expect(counters).toEqual({ used: 3, discarded: 1 });
+            expect(await committed(file, spec.name)).toBe(4 * ROW_GROUP_SIZE);
+            await d.flush();
+            expect(next).toBe(4 * ROW_GROUP_SIZE + 200);
+            expect((await d.readRows(spec)).length).toBe(next);
+            expect((await readTable(d, spec)).size).toBe(next);
+          },
+          { groupCommitMs: 60_000 },
+        );
+      });
     });
 
     it('fails every later write and flush once a group rolls back writes that had resolved', async () => {
