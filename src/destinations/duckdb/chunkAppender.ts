@@ -110,27 +110,88 @@ class StringColumn {
   private readonly entryWords = new Uint32Array(this.entries);
   private readonly entryBytes = new Uint8Array(this.entries);
 
+  /** The column chunk's non-null strings, in row order, until `encode`. */
+  private readonly pending: string[] = [];
+  /** Their rows. */
+  private readonly pendingRows = new Uint32Array(VECTOR_SIZE);
+
   reset(): void {
     this.used = 0;
+    this.pending.length = 0;
   }
 
   /** Gives back a buffer that grew past RETAINED_STRING_BYTES (one huge column must not pin memory). */
   shrink(): void {
+    this.pending.length = 0; // after a failed chunk: no string kept alive
     if (this.bytes.length > RETAINED_STRING_BYTES) this.bytes = Buffer.allocUnsafe(INITIAL_STRING_BYTES);
   }
 
   add(row: number, s: string): void {
-    // At most 3 bytes per UTF-16 unit; Buffer.write would silently cut a string that does not fit.
-    const need = this.used + 3 * s.length;
+    this.pendingRows[this.pending.length] = row;
+    this.pending.push(s);
+  }
+
+  /** Makes room for `n` more bytes after `used`. */
+  private reserve(n: number): void {
+    const need = this.used + n;
     if (need > this.bytes.length) {
       const grown = Buffer.allocUnsafe(Math.max(need, 2 * this.bytes.length));
       this.bytes.copy(grown, 0, 0, this.used);
       this.bytes = grown;
     }
-    const n = s.length === 0 ? 0 : this.bytes.write(s, this.used, 'utf8');
-    this.offsets[row] = this.used;
-    this.lengths[row] = n;
-    this.used += n;
+  }
+
+  /**
+   * Encodes the strings added since `reset` as UTF-8, setting each row's offset and length. All at once
+   * when it gives the same bytes: one join and one Buffer.write instead of a native call per string
+   * (~150 ns each, more than encoding a 50-byte string). UTF-8 of a concatenation is the concatenation
+   * of the UTF-8 of its parts unless a lone high surrogate at the end of one meets a lone low one at
+   * the start of the next (they would pair up: 4 bytes where each alone gives 3, U+FFFD); so the joined
+   * bytes are used when they are as many as the parts' own: as many as UTF-16 units (all ASCII), or the
+   * sum of each part's byteLength. Otherwise each string is written on its own, as before.
+   */
+  encode(): void {
+    const strs = this.pending;
+    const rows = this.pendingRows;
+    const n = strs.length;
+    if (n === 0) return;
+    const joined = strs.join('');
+    // At most 3 bytes per UTF-16 unit; Buffer.write would silently cut a string that does not fit.
+    this.reserve(3 * joined.length);
+    const start = this.used;
+    const written = this.bytes.write(joined, start, 'utf8');
+    let at = start;
+    if (written === joined.length) {
+      for (let i = 0; i < n; i++) {
+        const len = strs[i]!.length;
+        this.offsets[rows[i]!] = at;
+        this.lengths[rows[i]!] = len;
+        at += len;
+      }
+    } else {
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const len = Buffer.byteLength(strs[i]!, 'utf8');
+        this.lengths[rows[i]!] = len;
+        total += len;
+      }
+      if (total === written) {
+        for (let i = 0; i < n; i++) {
+          this.offsets[rows[i]!] = at;
+          at += this.lengths[rows[i]!]!;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const s = strs[i]!;
+          const len = s.length === 0 ? 0 : this.bytes.write(s, at, 'utf8');
+          this.offsets[rows[i]!] = at;
+          this.lengths[rows[i]!] = len;
+          at += len;
+        }
+      }
+    }
+    this.used = at;
+    strs.length = 0;
   }
 
   /** Writes rows 0 … count−1 into `vector`; rows that are NULL must have length 0 (see clear). */
@@ -304,8 +365,10 @@ function fillChunk(
       }
     }
     if ((count & 7) !== 0) validity[count >> 3] = bits;
-    if (enc === Encoding.Varchar) strings.write(vector, count, isNull);
-    else if (enc === Encoding.Boolean) duckdb.copy_data_to_vector(vector, 0, scratch, 0, count);
+    if (enc === Encoding.Varchar) {
+      strings.encode();
+      strings.write(vector, count, isNull);
+    } else if (enc === Encoding.Boolean) duckdb.copy_data_to_vector(vector, 0, scratch, 0, count);
     else duckdb.copy_data_to_vector(vector, 0, scratch, 0, count * 8);
     if (nulls > 0) {
       duckdb.vector_ensure_validity_writable(vector);
