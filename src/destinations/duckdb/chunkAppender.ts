@@ -84,6 +84,11 @@ function mismatch(spec: TableSpec, col: number, row: number, v: unknown): EltErr
 
 const INITIAL_STRING_BYTES = 1 << 16;
 /**
+ * UTF-16 units of a column chunk's strings past which they are written one by one rather than joined:
+ * far below V8's longest string (2^29 − 24 units), and a joined copy that large is not worth making.
+ */
+const JOIN_LIMIT = 1 << 24;
+/**
  * The string buffer is kept between calls up to this size (see SCRATCH). A chunk of charge rows' widest
  * JSON column reserves ~3 MB (three bytes per UTF-16 unit until written).
  */
@@ -152,12 +157,21 @@ class StringColumn {
    */
   encode(): void {
     const strs = this.pending;
-    const rows = this.pendingRows;
     const n = strs.length;
     if (n === 0) return;
-    const joined = strs.join('');
+    let units = 0;
+    for (let i = 0; i < n; i++) units += strs[i]!.length;
     // At most 3 bytes per UTF-16 unit; Buffer.write would silently cut a string that does not fit.
-    this.reserve(3 * joined.length);
+    this.reserve(3 * units);
+    if (units > JOIN_LIMIT) this.writeEach(this.used);
+    else this.writeJoined(strs.join(''));
+    strs.length = 0;
+  }
+
+  private writeJoined(joined: string): void {
+    const strs = this.pending;
+    const rows = this.pendingRows;
+    const n = strs.length;
     const start = this.used;
     const written = this.bytes.write(joined, start, 'utf8');
     let at = start;
@@ -168,30 +182,38 @@ class StringColumn {
         this.lengths[rows[i]!] = len;
         at += len;
       }
-    } else {
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        const len = Buffer.byteLength(strs[i]!, 'utf8');
-        this.lengths[rows[i]!] = len;
-        total += len;
-      }
-      if (total === written) {
-        for (let i = 0; i < n; i++) {
-          this.offsets[rows[i]!] = at;
-          at += this.lengths[rows[i]!]!;
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const s = strs[i]!;
-          const len = s.length === 0 ? 0 : this.bytes.write(s, at, 'utf8');
-          this.offsets[rows[i]!] = at;
-          this.lengths[rows[i]!] = len;
-          at += len;
-        }
-      }
+      this.used = at;
+      return;
+    }
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const len = Buffer.byteLength(strs[i]!, 'utf8');
+      this.lengths[rows[i]!] = len;
+      total += len;
+    }
+    if (total !== written) {
+      this.writeEach(start);
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      this.offsets[rows[i]!] = at;
+      at += this.lengths[rows[i]!]!;
     }
     this.used = at;
-    strs.length = 0;
+  }
+
+  /** One Buffer.write per string, from byte `at` (room reserved). */
+  private writeEach(at: number): void {
+    const strs = this.pending;
+    const rows = this.pendingRows;
+    for (let i = 0; i < strs.length; i++) {
+      const s = strs[i]!;
+      const len = s.length === 0 ? 0 : this.bytes.write(s, at, 'utf8');
+      this.offsets[rows[i]!] = at;
+      this.lengths[rows[i]!] = len;
+      at += len;
+    }
+    this.used = at;
   }
 
   /** Writes rows 0 … count−1 into `vector`; rows that are NULL must have length 0 (see clear). */

@@ -188,10 +188,18 @@ describe('duckdb destination', () => {
       expect(stored.get('d')?.v).toBe('abcdefghijklmnop');
       expect(stored.get('e')?.v).toBe('é');
       expect(stored.get('f')?.v).toBe('');
+      // Past the units a column chunk's strings are joined for (16M): written one by one, next to short ones.
+      const huger = `é${'g'.repeat(17_000_000)}`;
+      await d.write([{ table: spec, rows: [row('g', 'ab'), row('h', huger), row('i', 'zé')] }], []);
+      const again = await readTable(d, spec);
+      expect(again.get('g')?.v).toBe('ab');
+      expect(again.get('h')?.v === huger).toBe(true);
+      expect(again.get('i')?.v).toBe('zé');
     } finally {
       await d.close();
     }
   });
+
   it('appends timestamps exactly as to_timestamp(DOUBLE) does: ties to even, negatives, sub-microsecond fractions', async () => {
     const file = join(dir, 'timestamps.duckdb');
     // `src` keeps each double exactly; the direct append must land `ts` on the microsecond DuckDB's
