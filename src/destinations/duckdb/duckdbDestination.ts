@@ -28,7 +28,7 @@ import { type CommitGroupOptions, CommitGroups } from './commitGroups.js';
 import { DUCKDB_MAX_IDENTIFIER, duckdbDialect } from './duckdbDialect.js';
 import { wrapDuckDbError } from './duckdbErrors.js';
 import { DuckDbExecutor, Serial } from './duckdbExecutor.js';
-import { DuckDbBatchLoader, type Prepared, releasePrepared, type TableKeys } from './duckdbMerge.js';
+import { DuckDbBatchLoader, type Prepared, releasePrepared, splitAt, type TableKeys } from './duckdbMerge.js';
 import { acquireInstance, type InstanceLease, MEMORY, ROW_GROUP_SIZE } from './instanceCache.js';
 
 const SCHEMA = 'main';
@@ -397,7 +397,8 @@ export class DuckDbDestination implements Destination {
       const name = b.table.name;
       const room = rooms.get(name) ?? budget.room(name);
       const n = b.rows.length;
-      rooms.set(name, room > 0 && room < n ? ROW_GROUP_SIZE - (n - room) : room - n);
+      const split = splitAt(room, n);
+      rooms.set(name, split === null ? room - n : ROW_GROUP_SIZE - (n - split));
       return this.loader.prepare(b.table, b.rows, room);
     });
   }

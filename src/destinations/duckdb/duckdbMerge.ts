@@ -214,7 +214,7 @@ export function releasePrepared(p: Prepared | undefined): void {
 }
 
 /** Where a direct append of `count` rows is split when `room` rows fit before the boundary; null: not split. */
-function splitAt(room: number, count: number): number | null {
+export function splitAt(room: number, count: number): number | null {
   return room > 0 && room < count ? room : null;
 }
 

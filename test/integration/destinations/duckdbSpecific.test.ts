@@ -622,11 +622,15 @@ describe('duckdb destination', () => {
 
   describe('group commit', () => {
     /**
-     * Once `armed`, the next statement matching `match` fails with `message` (after `before`, e.g. a gate
-     * the test opens) instead of running; every other statement runs as usual. `hit` tells it happened.
-     * Undone by vi.restoreAllMocks.
+     * Once `armed`, the next statement matching `match` waits for `before` (e.g. a gate the test opens),
+     * then fails with `message` instead of running, or runs when there is no message; every other
+     * statement runs as usual. `hit` tells it happened. Undone by vi.restoreAllMocks.
      */
-    const failArmed = (match: (sql: string) => boolean, message: string, before?: () => Promise<void>) => {
+    const interceptArmed = (
+      match: (sql: string) => boolean,
+      message: string | undefined,
+      before?: () => Promise<void>,
+    ) => {
       const query = DuckDbExecutor.prototype.query;
       const state = { armed: false, hit: false };
       vi.spyOn(DuckDbExecutor.prototype, 'query').mockImplementation(async function (
@@ -638,7 +642,7 @@ describe('duckdb destination', () => {
           state.armed = false;
           state.hit = true;
           await before?.();
-          throw new Error(message);
+          if (message !== undefined) throw new Error(message);
         }
         return query.call(this, sql, params);
       });
@@ -802,7 +806,7 @@ describe('duckdb destination', () => {
         release = r;
       });
       // The armed COMMIT is held until the test releases it, then fails as a lost disk would.
-      const commit = failArmed(
+      const commit = interceptArmed(
         (sql) => sql === 'COMMIT',
         'IO Error: could not write the WAL',
         () => gate,
@@ -845,7 +849,7 @@ describe('duckdb destination', () => {
       const file = join(dir, 'group-background-after.duckdb');
       const spec = makeSpec('after_commit', [['v', 'text']]);
       // The cache trim after the armed commit fails (it runs once the COMMIT has succeeded).
-      const trim = failArmed(
+      const trim = interceptArmed(
         (sql) => sql.startsWith('SET memory_limit'),
         'IO Error: no space left on device',
       );
@@ -915,19 +919,11 @@ describe('duckdb destination', () => {
         const gate = new Promise<void>((r) => {
           release = r;
         });
-        const query = DuckDbExecutor.prototype.query;
-        let hold = false;
-        vi.spyOn(DuckDbExecutor.prototype, 'query').mockImplementation(async function (
-          this: DuckDbExecutor,
-          sql,
-          params,
-        ) {
-          if (hold && sql === 'COMMIT') {
-            hold = false;
-            await gate;
-          }
-          return query.call(this, sql, params);
-        });
+        const commit = interceptArmed(
+          (sql) => sql === 'COMMIT',
+          undefined,
+          () => gate,
+        );
         try {
           await withDest(
             file,
@@ -935,7 +931,7 @@ describe('duckdb destination', () => {
             async (d) => {
               const counters = countersOf(d);
               // The first write learns the table's layout; its COMMIT is held until released below.
-              hold = true;
+              commit.armed = true;
               await d.write([{ table: spec, rows: [0, 1, 2].map((i) => wideRow(spec, i, 'a')) }], []);
               // 5 000 rows, three chunks: encoded during the call, before it can have the connection.
               const rows = Array.from({ length: 5_000 }, (_, i) => wideRow(spec, 3 + i, 'b'));
